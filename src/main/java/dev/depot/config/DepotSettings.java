@@ -1,0 +1,215 @@
+package dev.depot.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The one place that reads Depot's server-managed configuration.
+ *
+ * <p>Values come from MicroProfile Config, so an admin sets them as server system properties (Payara:
+ * Configurations → server-config → System Properties or {@code asadmin create-system-properties};
+ * WildFly: Configuration → System Properties or {@code jboss-cli}) or as environment variables
+ * ({@code DEPOT_RESULTS_DIR}). Every getter reads the current value, so a change applies to the next
+ * upload without a redeploy. An invalid value is logged once and the last good value (at first, the
+ * default) stays in force, so a typo never fails uploads obscurely.
+ */
+@ApplicationScoped
+public class DepotSettings {
+
+  public static final String RESULTS_DIR = "depot.results-dir";
+  public static final String TEMP_DIR = "depot.temp-dir";
+  public static final String MAX_FILE_SIZE = "depot.max-file-size";
+  public static final String MAX_PARTS = "depot.max-parts";
+  public static final String MAX_PART_HEADER_SIZE = "depot.max-part-header-size";
+  public static final String MAX_FIELD_SIZE = "depot.max-field-size";
+  public static final String FSYNC = "depot.fsync";
+
+  /** Name of the default staging folder inside the results directory (same filesystem). */
+  public static final String DEFAULT_TEMP_DIR_NAME = ".depot-tmp";
+
+  private static final Logger LOG = Logger.getLogger(DepotSettings.class.getName());
+
+  private final Map<String, Object> lastGood = new ConcurrentHashMap<>();
+  private final Map<String, String> reportedInvalid = new ConcurrentHashMap<>();
+  private final Map<StorageLayout, Boolean> preparedLayouts = new ConcurrentHashMap<>();
+
+  /**
+   * {@code depot.results-dir}: absolute directory where stored files live. Defaults to {@code
+   * ${user.home}/depot/results}; created if missing.
+   */
+  public Path resultsDir() {
+    return value(
+        RESULTS_DIR,
+        DepotSettings::absoluteDirectory,
+        Path.of(System.getProperty("user.home"), "depot", "results"));
+  }
+
+  /**
+   * {@code depot.temp-dir}: absolute directory where uploads are staged until complete. Defaults to
+   * {@code .depot-tmp} inside the results directory, so that publishing a file is a same-filesystem
+   * atomic rename. {@code java.io.tmpdir} is never used for upload bytes.
+   */
+  public Path tempDir() {
+    Path results = resultsDir();
+    return value(TEMP_DIR, DepotSettings::absoluteDirectory, results.resolve(DEFAULT_TEMP_DIR_NAME));
+  }
+
+  /** {@code depot.max-file-size}: largest accepted file (one PUT body or one part). Defaults to 16GiB. */
+  public long maxFileSize() {
+    return value(MAX_FILE_SIZE, DepotSettings::positiveSize, 16L << 30);
+  }
+
+  /** {@code depot.max-parts}: most parts (fields and files) in one multipart request. Defaults to 100. */
+  public int maxParts() {
+    return value(MAX_PARTS, DepotSettings::positiveInt, 100);
+  }
+
+  /** {@code depot.max-part-header-size}: largest header block of one multipart part. Defaults to 8KiB. */
+  public int maxPartHeaderSize() {
+    return (int) Math.min(Integer.MAX_VALUE, value(MAX_PART_HEADER_SIZE, DepotSettings::positiveSize, 8L << 10));
+  }
+
+  /** {@code depot.max-field-size}: largest non-file multipart field. Defaults to 64KiB. */
+  public long maxFieldSize() {
+    return value(MAX_FIELD_SIZE, DepotSettings::positiveSize, 64L << 10);
+  }
+
+  /**
+   * {@code depot.fsync}: force each file to disk before it becomes visible. Defaults to true; false
+   * trades durability across power loss for speed.
+   */
+  public boolean fsync() {
+    return value(FSYNC, DepotSettings::bool, true);
+  }
+
+  /**
+   * The current results and temp directories, created if missing and checked: both writable, temp not
+   * world-accessible, and both on one filesystem (else a warning: publishing needs a rename).
+   *
+   * @throws UncheckedIOException if a directory cannot be created or is not writable
+   */
+  public StorageLayout layout() {
+    StorageLayout layout = new StorageLayout(resultsDir(), tempDir());
+    if (!preparedLayouts.containsKey(layout)) {
+      prepare(layout);
+      preparedLayouts.put(layout, Boolean.TRUE);
+    }
+    return layout;
+  }
+
+  private static void prepare(StorageLayout layout) {
+    try {
+      Files.createDirectories(layout.results());
+      if (!Files.isDirectory(layout.temp())) {
+        Files.createDirectories(layout.temp());
+      }
+      try {
+        Files.setPosixFilePermissions(layout.temp(), PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException e) {
+        LOG.fine("temp directory permissions not set: filesystem is not POSIX");
+      }
+      for (Path dir : new Path[] {layout.results(), layout.temp()}) {
+        if (!Files.isWritable(dir)) {
+          throw new IOException("directory is not writable: " + dir);
+        }
+      }
+      FileStore resultsStore = Files.getFileStore(layout.results());
+      FileStore tempStore = Files.getFileStore(layout.temp());
+      if (!resultsStore.equals(tempStore)) {
+        LOG.warning(
+            () ->
+                "depot.temp-dir "
+                    + layout.temp()
+                    + " is on another filesystem than depot.results-dir "
+                    + layout.results()
+                    + ": uploads cannot be published by an atomic rename and will fail. "
+                    + "Put the temp directory on the results filesystem (the default does).");
+      }
+      LOG.info(() -> "Depot stores files in " + layout.results() + ", staging in " + layout.temp());
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "Depot storage directories are not usable: " + e.getMessage());
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T value(String key, Function<String, T> parser, T defaultValue) {
+    Optional<String> raw = config().getOptionalValue(key, String.class);
+    if (raw.isEmpty() || raw.get().isBlank()) {
+      lastGood.remove(key);
+      reportedInvalid.remove(key);
+      return defaultValue;
+    }
+    try {
+      T parsed = parser.apply(raw.get().trim());
+      lastGood.put(key, parsed);
+      reportedInvalid.remove(key);
+      return parsed;
+    } catch (IllegalArgumentException e) {
+      T kept = (T) lastGood.getOrDefault(key, defaultValue);
+      if (!raw.get().equals(reportedInvalid.put(key, raw.get()))) {
+        LOG.warning(() -> "Invalid " + key + " '" + raw.get() + "': " + e.getMessage() + "; keeping " + kept);
+      }
+      return kept;
+    }
+  }
+
+  private static Config config() {
+    return ConfigProvider.getConfig(DepotSettings.class.getClassLoader());
+  }
+
+  static Path absoluteDirectory(String text) {
+    Path path;
+    try {
+      path = Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a path", e);
+    }
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException("must be an absolute path");
+    }
+    return path.normalize();
+  }
+
+  static long positiveSize(String text) {
+    long size = DataSize.parse(text);
+    if (size <= 0) {
+      throw new IllegalArgumentException("must be greater than zero");
+    }
+    return size;
+  }
+
+  static int positiveInt(String text) {
+    try {
+      int n = Integer.parseInt(text);
+      if (n <= 0) {
+        throw new IllegalArgumentException("must be greater than zero");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number", e);
+    }
+  }
+
+  static boolean bool(String text) {
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+}

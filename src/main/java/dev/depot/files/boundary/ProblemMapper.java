@@ -1,0 +1,87 @@
+package dev.depot.files.boundary;
+
+import dev.depot.files.control.DepotException;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one exception mapper: every failure leaves as {@code application/problem+json} (RFC 9457) with
+ * {@code status}, {@code title}, {@code detail} and a stable {@code code}. Depot's own failures carry
+ * messages written for clients; anything else is logged once, with a reference the client also gets,
+ * and becomes a generic 500 — never a stack trace, an internal message or a server path.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Throwable> {
+
+  public static final String PROBLEM_JSON = "application/problem+json";
+
+  private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+  /** HTTP status of each stable code; control code stays free of HTTP. */
+  private static final Map<String, Integer> STATUS =
+      Map.ofEntries(
+          Map.entry("INVALID_PATH", 400),
+          Map.entry("INVALID_CONTENT_TYPE", 400),
+          Map.entry("UPLOAD_INCOMPLETE", 400),
+          Map.entry("MALFORMED_MULTIPART", 400),
+          Map.entry("MISSING_FILE_PART", 400),
+          Map.entry("PATH_CONFLICT", 409),
+          Map.entry("UPLOAD_TOO_LARGE", 413),
+          Map.entry("MULTIPART_LIMIT", 413),
+          Map.entry("INSUFFICIENT_STORAGE", 507),
+          Map.entry("STORAGE_FAILURE", 500));
+
+  @Context UriInfo uriInfo;
+
+  @Override
+  public Response toResponse(Throwable failure) {
+    if (failure instanceof DepotException depot) {
+      int status = STATUS.getOrDefault(depot.code(), 500);
+      if (status >= 500) {
+        LOG.log(Level.WARNING, "Upload failed: " + depot.code(), depot);
+      }
+      return problem(status, depot.code(), depot.getMessage());
+    }
+    if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+      // Routing and negotiation failures (404, 405, 415, …): the client's, described by the status.
+      Response.StatusType status = web.getResponse().getStatusInfo();
+      return Response.fromResponse(problem(status.getStatusCode(), codeOf(status), status.getReasonPhrase())).build();
+    }
+    String reference = UUID.randomUUID().toString();
+    LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, failure);
+    return problem(500, "INTERNAL_ERROR", "An internal error occurred; reference " + reference + ".");
+  }
+
+  private Response problem(int status, String code, String detail) {
+    Response.StatusType type = Response.Status.fromStatusCode(status);
+    JsonObjectBuilder body =
+        Json.createObjectBuilder()
+            .add("type", "about:blank")
+            .add("title", type != null ? type.getReasonPhrase() : titleOf(status))
+            .add("status", status)
+            .add("detail", detail == null ? "" : detail)
+            .add("code", code);
+    if (uriInfo != null) {
+      body.add("instance", uriInfo.getRequestUri().getRawPath());
+    }
+    return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString()).build();
+  }
+
+  private static String titleOf(int status) {
+    return status == 507 ? "Insufficient Storage" : "Error";
+  }
+
+  private static String codeOf(Response.StatusType status) {
+    return status.getReasonPhrase().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+  }
+}

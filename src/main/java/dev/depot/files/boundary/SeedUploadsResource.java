@@ -1,0 +1,64 @@
+package dev.depot.files.boundary;
+
+import dev.depot.files.control.MultipartUploads;
+import dev.depot.files.control.StoragePaths;
+import dev.depot.files.control.Uploads;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+
+/**
+ * The two endpoints of the Starlette/FastAPI application Depot replaces, with their answers, so its
+ * clients work unchanged: {@code POST /upload} (multipart, file field {@code upload_file}) and {@code
+ * POST /stream?filename=…&filedir=…} (raw body). Both store like {@link FilesResource}.
+ */
+@Path("")
+@RequestScoped
+public class SeedUploadsResource {
+
+  /** The seed application's file field. */
+  static final String SEED_FILE_FIELD = "upload_file";
+
+  @Inject Uploads uploads;
+  @Inject MultipartUploads multipart;
+  @Context UriInfo uriInfo;
+
+  @POST
+  @Path("upload")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Produces(MediaType.APPLICATION_JSON)
+  public SeedUploadJson upload(
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      InputStream body) {
+    Uploads.Stored stored =
+        multipart.storeOne(new MultipartUploads.Body(body, contentType, ContentLength.parse(contentLength)), SEED_FILE_FIELD);
+    return new SeedUploadJson(stored.file().getOriginalFilename(), stored.file().getSize());
+  }
+
+  @POST
+  @Path("stream")
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public SeedStreamJson stream(
+      @QueryParam("filename") String filename,
+      @QueryParam("filedir") String filedir,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      InputStream body) {
+    String key = StoragePaths.join(filedir, filename);
+    Uploads.Stored stored =
+        uploads.storeBody(new Uploads.Upload(key, body, contentType, filename, ContentLength.parse(contentLength)));
+    return new SeedStreamJson(FileLinks.of(uriInfo, stored.file().getPath()).toString());
+  }
+}

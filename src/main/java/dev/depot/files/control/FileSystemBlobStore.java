@@ -1,0 +1,228 @@
+package dev.depot.files.control;
+
+import dev.depot.config.StorageLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@link BlobStore} on a local filesystem: a key is a relative path under the results directory.
+ *
+ * <p>Staging writes to an owner-only (0600) temp file in the temp directory, which by default lives
+ * inside the results directory so that publishing is a real {@code rename(2)}: readers see the old
+ * file or the new one, never a partial one. Replacing keeps a hard link to the old file until the
+ * caller confirms, so a failed metadata commit can put it back.
+ */
+public final class FileSystemBlobStore implements BlobStore {
+
+  private static final Logger LOG = Logger.getLogger(FileSystemBlobStore.class.getName());
+
+  /** Copy buffer: large enough that syscalls and digest calls are amortised, small enough to not matter. */
+  static final int BUFFER_SIZE = 256 * 1024;
+
+  private final StorageLayout layout;
+  private final boolean fsync;
+
+  public FileSystemBlobStore(StorageLayout layout, boolean fsync) {
+    this.layout = layout;
+    this.fsync = fsync;
+  }
+
+  @Override
+  public StagedBlob stage(InputStream source, long maxBytes) throws IOException {
+    Path temp = createTempFile();
+    boolean done = false;
+    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      MessageDigest sha256 = sha256();
+      byte[] buffer = new byte[BUFFER_SIZE];
+      ByteBuffer view = ByteBuffer.wrap(buffer);
+      long total = 0;
+      int n;
+      while ((n = source.read(buffer)) != -1) { // read failures propagate: they are the source's
+        total += n;
+        if (total > maxBytes) {
+          throw new UploadTooLargeException("The file is larger than the limit of " + maxBytes + " bytes.");
+        }
+        sha256.update(buffer, 0, n);
+        view.clear().limit(n);
+        write(out, view);
+      }
+      if (fsync) {
+        force(out);
+      }
+      done = true;
+      return new StagedBlob(temp, total, HexFormat.of().formatHex(sha256.digest()));
+    } finally {
+      if (!done) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  @Override
+  public void checkWritable(String key) {
+    Path target = StoragePaths.resolve(layout.results(), key);
+    if (target.startsWith(layout.temp())) {
+      throw new InvalidPathException("The path is reserved.");
+    }
+  }
+
+  @Override
+  public Publication publish(StagedBlob blob, String key) {
+    checkWritable(key);
+    Path target = StoragePaths.resolve(layout.results(), key);
+    try {
+      createParents(target);
+      // Re-check now that parents exist: a link planted meanwhile must not be followed.
+      StoragePaths.resolve(layout.results(), key);
+      Path backup = null;
+      if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        backup = layout.temp().resolve("replaced-" + UUID.randomUUID() + ".bak");
+        Files.createLink(backup, target);
+      }
+      Files.move(blob.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (fsync) {
+        fsyncDirectory(target.getParent());
+      }
+      return new FilePublication(target, backup);
+    } catch (AtomicMoveNotSupportedException e) {
+      LOG.log(Level.SEVERE, "depot.temp-dir and depot.results-dir are on different filesystems", e);
+      throw new StorageFailureException("The server's storage is misconfigured.", e);
+    } catch (IOException e) {
+      throw storageFailure(e);
+    }
+  }
+
+  private Path createTempFile() {
+    try {
+      return Files.createTempFile(
+          layout.temp(),
+          "upload-",
+          ".part",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (IOException e) {
+      throw storageFailure(e);
+    }
+  }
+
+  private void createParents(Path target) throws IOException {
+    Path parent = target.getParent();
+    if (Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path current = layout.results();
+    for (Path segment : layout.results().relativize(parent)) {
+      current = current.resolve(segment);
+      try {
+        Files.createDirectory(current);
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+          throw new PathConflictException("A parent of the path is a file.");
+        }
+      }
+    }
+  }
+
+  private static void write(FileChannel out, ByteBuffer data) {
+    try {
+      while (data.hasRemaining()) {
+        out.write(data);
+      }
+    } catch (IOException e) {
+      throw storageFailure(e);
+    }
+  }
+
+  private static void force(FileChannel out) {
+    try {
+      out.force(true);
+    } catch (IOException e) {
+      throw storageFailure(e);
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    // Makes the rename itself durable (POSIX: the directory entry lives in the directory).
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "directory fsync not supported here", e);
+    }
+  }
+
+  /** ENOSPC and EDQUOT are the client-visible "no room" case (507); anything else is ours (500). */
+  static RuntimeException storageFailure(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
+      return new InsufficientStorageException("The server has no room left to store this upload.", e);
+    }
+    LOG.log(Level.SEVERE, "Storage I/O failure", e);
+    return new StorageFailureException("The server could not store the upload.", e);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Could not delete " + file, e);
+    }
+  }
+
+  private static final class FilePublication implements Publication {
+    private final Path target;
+    private final Path backup;
+
+    FilePublication(Path target, Path backup) {
+      this.target = target;
+      this.backup = backup;
+    }
+
+    @Override
+    public boolean replaced() {
+      return backup != null;
+    }
+
+    @Override
+    public void confirm() {
+      if (backup != null) {
+        deleteQuietly(backup);
+      }
+    }
+
+    @Override
+    public void rollback() {
+      try {
+        if (backup != null) {
+          Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          Files.deleteIfExists(target);
+        }
+      } catch (IOException e) {
+        LOG.log(Level.SEVERE, "Could not roll back the publish of " + target, e);
+      }
+    }
+  }
+}

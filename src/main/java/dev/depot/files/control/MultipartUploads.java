@@ -1,0 +1,205 @@
+package dev.depot.files.control;
+
+import dev.depot.config.DepotSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.fileupload2.core.AbstractFileUpload;
+import org.apache.commons.fileupload2.core.DiskFileItem;
+import org.apache.commons.fileupload2.core.DiskFileItemFactory;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.FileUploadContentTypeException;
+import org.apache.commons.fileupload2.core.FileUploadException;
+import org.apache.commons.fileupload2.core.FileUploadSizeException;
+import org.apache.commons.fileupload2.core.RequestContext;
+
+/**
+ * Streams a {@code multipart/form-data} body part by part, in order, writing each file part straight
+ * to its destination through {@link Uploads}: no part is ever spooled to {@code java.io.tmpdir} or held
+ * in memory, whatever its size.
+ *
+ * <p>Parser: Apache {@code commons-fileupload2-core}'s {@link FileItemInputIterator}, on the raw request
+ * stream. Chosen over mimepull (the parser inside Jersey's multipart support, which Payara ships)
+ * because fileupload2 enforces a part-header size cap itself and leaves every other decision to us,
+ * while mimepull has no header-size or part-count caps, falls back to temp files past a memory
+ * threshold when parts are not consumed strictly in order, and is not present on WildFly. Both
+ * streamed a 1.2 GiB part with no temp file (measured before Depot was planned); fileupload2 has only
+ * milestone releases, so its behaviour is pinned by Depot's own tests ({@code MultipartUploadsTest}).
+ *
+ * <p>Semantics of a request that fails half-way: parts are committed one by one, so files from parts
+ * that completed before the failure stay stored (each with its row); the part being written when the
+ * failure happened leaves nothing; later parts are not read.
+ */
+@ApplicationScoped
+public class MultipartUploads {
+
+  /** The form field that sets the directory of the file parts after it. */
+  public static final String DIR_FIELD = "dir";
+
+  @Inject Uploads uploads;
+  @Inject DepotSettings settings;
+
+  /** The request as the boundary received it. */
+  public record Body(InputStream stream, String contentType, long contentLength) {}
+
+  /** Stores every file part at {@code {dir}/{filename}}, where {@code dir} is the last {@code dir} field before it. */
+  public List<Uploads.Stored> storeAll(Body body) {
+    List<Uploads.Stored> stored = new ArrayList<>();
+    parse(
+        body,
+        new PartHandler() {
+          private String dir = "";
+
+          @Override
+          public void field(String name, String value) {
+            if (DIR_FIELD.equals(name)) {
+              dir = value.isEmpty() ? "" : StoragePaths.key(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            }
+          }
+
+          @Override
+          public boolean file(FileItemInput part) throws IOException {
+            stored.add(storePart(part, dir));
+            return true;
+          }
+        });
+    return stored;
+  }
+
+  /**
+   * Stores the first file part named {@code fieldName} at the top of the results directory; other
+   * parts are read past. For the seed-compatible {@code /upload} endpoint.
+   *
+   * @throws MissingFilePartException if there is no such part
+   */
+  public Uploads.Stored storeOne(Body body, String fieldName) {
+    List<Uploads.Stored> stored = new ArrayList<>(1);
+    parse(
+        body,
+        new PartHandler() {
+          @Override
+          public void field(String name, String value) {}
+
+          @Override
+          public boolean file(FileItemInput part) throws IOException {
+            if (stored.isEmpty() && fieldName.equals(part.getFieldName())) {
+              stored.add(storePart(part, ""));
+            }
+            return stored.isEmpty();
+          }
+        });
+    return stored.stream()
+        .findFirst()
+        .orElseThrow(() -> new MissingFilePartException("The request has no file part named '" + fieldName + "'."));
+  }
+
+  private Uploads.Stored storePart(FileItemInput part, String dir) throws IOException {
+    String key = StoragePaths.join(dir, StoragePaths.baseName(part.getName()));
+    return uploads.store(new Uploads.Upload(key, part.getInputStream(), part.getContentType(), part.getName(), -1));
+  }
+
+  /** What to do with each part; fields arrive fully read (and capped), files as streams. */
+  private interface PartHandler {
+    void field(String name, String value);
+
+    /** Handles a file part; returns false when the rest of the body need not be read. */
+    boolean file(FileItemInput part) throws IOException;
+  }
+
+  private void parse(Body body, PartHandler handler) {
+    StreamingUpload parser = new StreamingUpload();
+    parser.setHeaderCharset(StandardCharsets.UTF_8);
+    parser.setMaxPartHeaderSize(settings.maxPartHeaderSize());
+    // Sizes are enforced by Uploads (per file) and readField (per field); no total cap here.
+    parser.setMaxSize(-1);
+    parser.setMaxFileSize(-1);
+    int maxParts = settings.maxParts();
+    long maxField = settings.maxFieldSize();
+    try {
+      FileItemInputIterator parts = parser.getItemIterator(new BodyContext(body));
+      int count = 0;
+      while (parts.hasNext()) {
+        FileItemInput part = parts.next();
+        if (++count > maxParts) {
+          throw new MultipartLimitException("The request has more than " + maxParts + " parts.");
+        }
+        if (part.isFormField() || part.getName() == null || part.getName().isEmpty()) {
+          // No filename (or an empty file input): a field, never buffered beyond the cap.
+          handler.field(part.getFieldName(), readField(part, maxField));
+        } else if (!handler.file(part)) {
+          return;
+        }
+      }
+    } catch (FileUploadSizeException e) {
+      throw new MultipartLimitException("A part's headers are larger than " + settings.maxPartHeaderSize() + " bytes.", e);
+    } catch (FileUploadContentTypeException e) {
+      throw new MalformedMultipartException("The request is not multipart/form-data with a valid boundary.", e);
+    } catch (FileUploadException e) {
+      throw new MalformedMultipartException("The multipart body is malformed or truncated.", e);
+    } catch (IOException e) {
+      throw new UploadIncompleteException("The request body ended before it was complete.", e);
+    }
+  }
+
+  private static String readField(FileItemInput part, long max) throws IOException {
+    try (InputStream in = part.getInputStream()) {
+      byte[] value = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (value.length > max) {
+        throw new MultipartLimitException("A form field is larger than " + max + " bytes.");
+      }
+      return new String(value, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The request, as fileupload2 wants to see it. */
+  private record BodyContext(Body body) implements RequestContext {
+    @Override
+    public String getCharacterEncoding() {
+      return null;
+    }
+
+    @Override
+    public long getContentLength() {
+      return body.contentLength();
+    }
+
+    @Override
+    public String getContentType() {
+      return body.contentType();
+    }
+
+    @Override
+    public InputStream getInputStream() {
+      return body.stream();
+    }
+
+    @Override
+    public boolean isMultipartRelated() {
+      return false;
+    }
+  }
+
+  /** fileupload2's streaming API without its servlet binding; the buffering methods are refused. */
+  private static final class StreamingUpload extends AbstractFileUpload<BodyContext, DiskFileItem, DiskFileItemFactory> {
+    @Override
+    public FileItemInputIterator getItemIterator(BodyContext context) throws IOException {
+      return getItemIterator((RequestContext) context);
+    }
+
+    @Override
+    public java.util.Map<String, List<DiskFileItem>> parseParameterMap(BodyContext context) {
+      throw new UnsupportedOperationException("Depot never buffers parts");
+    }
+
+    @Override
+    public List<DiskFileItem> parseRequest(BodyContext context) {
+      throw new UnsupportedOperationException("Depot never buffers parts");
+    }
+  }
+
+}

@@ -1,0 +1,146 @@
+package dev.depot.files.control;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What an untrusted path (a URL path, {@code filedir}, {@code dir}, a part's filename) may be, and how
+ * it maps under the results directory.
+ *
+ * <p>A key is a relative path of {@code /}-separated segments. Rejected: empty, absolute, drive letters,
+ * backslashes, {@code .} and {@code ..} segments (also after Unicode NFKC folding, so full-width dots
+ * and slashes cannot stand in for them), empty segments, control and invisible format characters,
+ * names Windows reserves (so a store can be shared with Windows clients), names ending in a dot or a
+ * space, segments over 255 bytes and keys over 1024 bytes of UTF-8. On top of that, {@link #resolve}
+ * checks the real filesystem, so a symbolic link inside the results directory cannot lead outside it.
+ */
+public final class StoragePaths {
+
+  /** Longest key, in UTF-8 bytes. */
+  public static final int MAX_KEY_BYTES = 1024;
+
+  /** Longest segment, in UTF-8 bytes (the common filesystem limit). */
+  public static final int MAX_SEGMENT_BYTES = 255;
+
+  private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
+  private static final Set<String> WINDOWS_RESERVED =
+      Set.of(
+          "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+          "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
+
+  private StoragePaths() {}
+
+  /**
+   * Validates an untrusted relative path and returns it as a key.
+   *
+   * @throws InvalidPathException with a message safe to show the client
+   */
+  public static String key(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      throw new InvalidPathException("The path is empty.");
+    }
+    if (raw.startsWith("/") || DRIVE.matcher(raw).matches()) {
+      throw new InvalidPathException("The path must be relative.");
+    }
+    if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw new InvalidPathException("The path is longer than " + MAX_KEY_BYTES + " bytes.");
+    }
+    for (String segment : raw.split("/", -1)) {
+      checkSegment(segment);
+    }
+    return raw;
+  }
+
+  /** Joins an optional directory key and a single name into a key, validating both. */
+  public static String join(String dir, String name) {
+    if (name == null || name.isEmpty() || name.contains("/")) {
+      throw new InvalidPathException("The file name must be a single non-empty name.");
+    }
+    if (dir == null || dir.isEmpty()) {
+      return key(name);
+    }
+    String d = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+    return key(d + "/" + name);
+  }
+
+  /**
+   * Reduces a client-supplied filename to its last segment: browsers (old IE, some tools) send the
+   * client's full path, with {@code /} or {@code \}. The result is validated as a key segment.
+   */
+  public static String baseName(String filename) {
+    if (filename == null) {
+      throw new InvalidPathException("The part has no file name.");
+    }
+    int cut = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
+    String base = filename.substring(cut + 1).strip();
+    checkSegment(base);
+    return base;
+  }
+
+  /**
+   * Maps a key under {@code root}, refusing any way out: the normalised path must stay under root and
+   * no existing ancestor inside root may be a symbolic link.
+   *
+   * @throws InvalidPathException if the key leaves root or goes through a link
+   * @throws PathConflictException if an ancestor is a file, or the target is a directory
+   */
+  public static Path resolve(Path root, String key) {
+    Path target = root.resolve(key(key)).normalize();
+    if (!target.startsWith(root) || target.equals(root)) {
+      throw new InvalidPathException("The path leaves the storage area.");
+    }
+    Path current = root;
+    for (Path segment : root.relativize(target)) {
+      current = current.resolve(segment);
+      if (Files.isSymbolicLink(current)) {
+        throw new InvalidPathException("The path goes through a link.");
+      }
+      boolean last = current.equals(target);
+      if (!last && Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        throw new PathConflictException("A parent of the path is a file.");
+      }
+      if (last && Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        throw new PathConflictException("The path is a directory.");
+      }
+    }
+    return target;
+  }
+
+  private static void checkSegment(String segment) {
+    if (segment.isEmpty()) {
+      throw new InvalidPathException("The path has an empty segment.");
+    }
+    if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+      throw new InvalidPathException("A path segment is longer than " + MAX_SEGMENT_BYTES + " bytes.");
+    }
+    for (int i = 0; i < segment.length(); ) {
+      int cp = segment.codePointAt(i);
+      int type = Character.getType(cp);
+      if (cp == '\\' || Character.isISOControl(cp) || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.SURROGATE || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+          || cp == 0xFFFD) {
+        throw new InvalidPathException("The path has a forbidden character.");
+      }
+      i += Character.charCount(cp);
+    }
+    String folded = Normalizer.normalize(segment, Normalizer.Form.NFKC);
+    if (folded.equals(".") || folded.equals("..") || folded.contains("/") || folded.contains("\\")) {
+      throw new InvalidPathException("The path may not contain '.' or '..' segments or look-alikes.");
+    }
+    if (segment.endsWith(".") || segment.endsWith(" ") || segment.startsWith(" ")) {
+      throw new InvalidPathException("A path segment may not start with a space or end with a dot or space.");
+    }
+    int dot = folded.indexOf('.');
+    String stem = (dot < 0 ? folded : folded.substring(0, dot)).strip().toLowerCase(Locale.ROOT);
+    if (WINDOWS_RESERVED.contains(stem)) {
+      throw new InvalidPathException("The path uses a reserved device name.");
+    }
+  }
+}

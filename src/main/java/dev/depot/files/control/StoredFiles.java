@@ -1,0 +1,45 @@
+package dev.depot.files.control;
+
+import dev.depot.files.entity.StoredFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The JPA repository of {@link StoredFile}s. Returns {@link Optional}, never null. */
+@ApplicationScoped
+public class StoredFiles {
+
+  @PersistenceContext(unitName = "depot")
+  EntityManager em;
+
+  /** The outcome of {@link #record}: the row as committed, and whether the path was new. */
+  public record Recorded(StoredFile file, boolean created) {}
+
+  public Optional<StoredFile> findByPath(String path) {
+    return em.createNamedQuery(StoredFile.FIND_BY_PATH, StoredFile.class)
+        .setParameter("path", path)
+        .getResultStream()
+        .findFirst();
+  }
+
+  /**
+   * Inserts or updates the row of {@code path} in its own short transaction, committed when this
+   * returns (the upload's bytes were streamed before, outside any transaction, so a long upload never
+   * meets the transaction timeout). A commit failure surfaces as an exception from this call.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Recorded record(
+      String path, long size, String sha256, String contentType, String originalFilename, Instant now) {
+    Optional<StoredFile> existing = findByPath(path);
+    StoredFile file = existing.orElseGet(() -> new StoredFile(path, now));
+    file.describe(size, sha256, contentType, originalFilename, now);
+    if (existing.isEmpty()) {
+      em.persist(file);
+    }
+    em.flush();
+    return new Recorded(file, existing.isEmpty());
+  }
+}

@@ -1,0 +1,121 @@
+package dev.depot.files.control;
+
+import dev.depot.config.DepotSettings;
+import dev.depot.config.StorageLayout;
+import dev.depot.files.entity.StoredFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Stores one stream under one path: stage (outside any transaction and lock), then under the path's
+ * lock publish atomically and record the row; if the row cannot be committed the publish is undone,
+ * so a file and its row succeed or fail together.
+ */
+@ApplicationScoped
+public class Uploads {
+
+  /** Default content type when a client declares none. */
+  public static final String OCTET_STREAM = "application/octet-stream";
+
+  /** Longest content type recorded; a longer one is refused rather than cut. */
+  static final int MAX_CONTENT_TYPE = 255;
+
+  /** Longest original filename recorded (it is informational; longer ones are cut). */
+  static final int MAX_ORIGINAL_FILENAME = 1024;
+
+  private final PathLocks locks = new PathLocks(1024);
+
+  @Inject DepotSettings settings;
+  @Inject StoredFiles storedFiles;
+
+  /** What to store: where, from what stream, and what the client said about it. */
+  public record Upload(String key, InputStream body, String contentType, String originalFilename, long declaredLength) {}
+
+  /** A stored file's row, and whether its path was new. */
+  public record Stored(StoredFile file, boolean created) {}
+
+  /**
+   * Stores a raw request body. A body that breaks off or is shorter than its declared length is an
+   * {@link UploadIncompleteException}; nothing is stored.
+   */
+  public Stored storeBody(Upload upload) {
+    try {
+      return store(upload);
+    } catch (IOException e) {
+      throw new UploadIncompleteException("The request body ended before it was complete.", e);
+    }
+  }
+
+  /**
+   * Stores one stream.
+   *
+   * @throws IOException only when reading {@code upload.body()} fails; the caller knows what that
+   *     means (a client abort, a malformed multipart body)
+   */
+  public Stored store(Upload upload) throws IOException {
+    String key = StoragePaths.key(upload.key());
+    BlobStore store = blobStore();
+    store.checkWritable(key);
+    contentType(upload.contentType()); // refuse a bad one before reading the body
+    long max = settings.maxFileSize();
+    if (upload.declaredLength() > max) {
+      throw new UploadTooLargeException("The file is larger than the limit of " + max + " bytes.");
+    }
+    try (StagedBlob staged = store.stage(upload.body(), max)) {
+      if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
+        throw new UploadIncompleteException(
+            "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
+      }
+      return publish(store, key, staged, upload);
+    }
+  }
+
+  private Stored publish(BlobStore store, String key, StagedBlob staged, Upload upload) {
+    String contentType = contentType(upload.contentType());
+    String originalFilename = upload.originalFilename();
+    if (originalFilename != null && originalFilename.length() > MAX_ORIGINAL_FILENAME) {
+      originalFilename = originalFilename.substring(0, MAX_ORIGINAL_FILENAME);
+    }
+    ReentrantLock lock = locks.forPath(key);
+    lock.lock();
+    try {
+      BlobStore.Publication publication = store.publish(staged, key);
+      try {
+        StoredFiles.Recorded row =
+            storedFiles.record(key, staged.size(), staged.sha256(), contentType, originalFilename, Instant.now());
+        publication.confirm();
+        return new Stored(row.file(), row.created());
+      } catch (RuntimeException e) {
+        publication.rollback();
+        throw e;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String contentType(String declared) {
+    if (declared == null || declared.isBlank()) {
+      return OCTET_STREAM;
+    }
+    if (declared.length() > MAX_CONTENT_TYPE || declared.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      throw new InvalidContentTypeException("The content type is longer than " + MAX_CONTENT_TYPE + " characters or not ASCII.");
+    }
+    return declared;
+  }
+
+  private BlobStore blobStore() {
+    StorageLayout layout;
+    try {
+      layout = settings.layout();
+    } catch (UncheckedIOException e) {
+      throw new StorageFailureException("The server's storage is not available.", e);
+    }
+    return new FileSystemBlobStore(layout, settings.fsync());
+  }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prepares (up) or releases (down) the directories the integration-test server uses:
+#   DIR/tmp      the server's java.io.tmpdir: a small tmpfs (32 MiB) when we can mount one, so the
+#                seed scenario (an upload several times larger than java.io.tmpdir) is real
+#   DIR/results  depot.results-dir
+#   DIR/root     Payara Micro's --rootdir (its ~100 MiB runtime must not land in the tmpfs)
+# DIR/tmpfs-status says which kind of java.io.tmpdir the server got; the seed IT reads it and fails on
+# CI (CI=true) when it is not a tmpfs.
+set -euo pipefail
+action=${1:?up|down}
+dir=${2:?directory}
+size=${DEPOT_IT_TMPFS_SIZE:-32m}
+
+unmount() {
+  if mountpoint -q "$dir/tmp" 2>/dev/null; then
+    umount "$dir/tmp" || umount -l "$dir/tmp"
+  fi
+}
+
+case "$action" in
+  up)
+    unmount
+    rm -rf "$dir"
+    mkdir -p "$dir/tmp" "$dir/results" "$dir/root"
+    if [ "$(id -u)" = 0 ] && mount -t tmpfs -o "size=$size,mode=1777" depot-it-tmp "$dir/tmp" 2>"$dir/mount.err"; then
+      echo "tmpfs $size" >"$dir/tmpfs-status"
+      echo "it-dirs: java.io.tmpdir for the test server is a $size tmpfs at $dir/tmp"
+    else
+      reason="not root"
+      [ "$(id -u)" = 0 ] && reason="mount failed: $(cat "$dir/mount.err")"
+      echo "plain ($reason)" >"$dir/tmpfs-status"
+      echo "it-dirs: WARNING: could not mount a tmpfs for java.io.tmpdir ($reason)." >&2
+      echo "it-dirs: WARNING: the seed scenario test will fail on CI and be skipped elsewhere." >&2
+    fi
+    ;;
+  down)
+    unmount
+    ;;
+  *)
+    echo "usage: $0 up|down DIR" >&2
+    exit 2
+    ;;
+esac
