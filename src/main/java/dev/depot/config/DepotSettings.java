@@ -148,7 +148,7 @@ public class DepotSettings {
 
   @SuppressWarnings("unchecked")
   private <T> T value(String key, Function<String, T> parser, T defaultValue) {
-    Optional<String> raw = config().getOptionalValue(key, String.class);
+    Optional<String> raw = raw(key);
     if (raw.isEmpty() || raw.get().isBlank()) {
       lastGood.remove(key);
       reportedInvalid.remove(key);
@@ -168,8 +168,19 @@ public class DepotSettings {
     }
   }
 
-  private static Config config() {
-    return ConfigProvider.getConfig(DepotSettings.class.getClassLoader());
+  /**
+   * A JVM system property first, then MicroProfile Config. System properties are the highest-ordinal
+   * MicroProfile source anyway (400), but Payara caches Config values for 60 s by default
+   * ({@code set-config-cache}); reading them directly makes an admin's change apply to the very next
+   * upload on any server. Environment variables and other sources still come through Config.
+   */
+  private static Optional<String> raw(String key) {
+    String property = System.getProperty(key);
+    if (property != null) {
+      return Optional.of(property);
+    }
+    Config config = ConfigProvider.getConfig(DepotSettings.class.getClassLoader());
+    return config.getOptionalValue(key, String.class);
   }
 
   static Path absoluteDirectory(String text) {

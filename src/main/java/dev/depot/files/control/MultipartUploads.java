@@ -68,6 +68,9 @@ public class MultipartUploads {
             return true;
           }
         });
+    if (stored.isEmpty()) {
+      throw new MissingFilePartException("The request has no file part.");
+    }
     return stored;
   }
 
@@ -134,6 +137,10 @@ public class MultipartUploads {
         } else if (!handler.file(part)) {
           return;
         }
+      }
+      if (count == 0) {
+        // fileupload2 treats a body without any boundary line as an empty form; it is garbage.
+        throw new MalformedMultipartException("The multipart body has no parts.");
       }
     } catch (FileUploadSizeException e) {
       throw new MultipartLimitException("A part's headers are larger than " + settings.maxPartHeaderSize() + " bytes.", e);

@@ -1,0 +1,285 @@
+package dev.depot.files.boundary;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depot.it.Api;
+import dev.depot.it.Deployments;
+import dev.depot.it.Digests;
+import dev.depot.it.ItDirs;
+import dev.depot.it.Multipart;
+import dev.depot.it.RandomBytes;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Black-box tests of the upload API on a real Payara, over HTTP on loopback. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FilesResourceIT {
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Deployments.war();
+  }
+
+  @ArquillianResource URL base;
+
+  private final String prefix = "it-" + UUID.randomUUID();
+
+  private Api api() {
+    return new Api(base);
+  }
+
+  @Test
+  void putStoresBodyAndAnswersCreatedWithMetadata() throws Exception {
+    byte[] body = RandomBytes.of(1, 1 << 20);
+    String path = prefix + "/docs/a.bin";
+
+    Api.Reply reply = api().put(path, HttpRequest.BodyPublishers.ofByteArray(body), "application/x-depot-test");
+
+    assertEquals(201, reply.status(), reply.body());
+    assertTrue(reply.contentType().startsWith("application/json"), reply.contentType());
+    assertNotNull(reply.location());
+    assertTrue(reply.location().endsWith("/depot/api/files/" + path), reply.location());
+    JsonObject json = reply.json();
+    assertAll(
+        () -> assertEquals(path, json.getString("path")),
+        () -> assertEquals(body.length, json.getJsonNumber("size").longValueExact()),
+        () -> assertEquals(Digests.sha256(body), json.getString("sha256")),
+        () -> assertEquals("application/x-depot-test", json.getString("contentType")),
+        () -> Instant.parse(json.getString("created")),
+        () -> Instant.parse(json.getString("modified")));
+    assertEquals(Digests.sha256(body), Digests.sha256(ItDirs.results().resolve(path)));
+  }
+
+  @Test
+  void putOverExistingFileReplacesItAndAnswersOk() {
+    String path = prefix + "/replace.txt";
+    JsonObject first = api().put(path, "first".getBytes(StandardCharsets.UTF_8)).json();
+
+    Api.Reply second = api().put(path, "second version".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(200, second.status(), second.body());
+    assertEquals(first.getString("created"), second.json().getString("created"));
+    assertFalse(Instant.parse(second.json().getString("modified")).isBefore(Instant.parse(first.getString("modified"))));
+    assertEquals(Digests.sha256("second version".getBytes(StandardCharsets.UTF_8)), Digests.sha256(ItDirs.results().resolve(path)));
+  }
+
+  @Test
+  void chunkedPutWithoutLengthIsStored() {
+    long size = 3L << 20;
+    String path = prefix + "/chunked.bin";
+    HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.ofInputStream(() -> new RandomBytes(7, size));
+
+    Api.Reply reply = api().put(path, chunked, null);
+
+    assertEquals(201, reply.status(), reply.body());
+    assertEquals(size, reply.json().getJsonNumber("size").longValueExact());
+    assertEquals("application/octet-stream", reply.json().getString("contentType"));
+    assertEquals(RandomBytes.sha256(7, size), Digests.sha256(ItDirs.results().resolve(path)));
+  }
+
+  @Test
+  void multipartStoresEveryFilePartUnderTheDirFieldBeforeIt() {
+    byte[] one = RandomBytes.of(11, 100_000);
+    byte[] two = RandomBytes.of(12, 200_000);
+    byte[] three = "three".getBytes(StandardCharsets.UTF_8);
+    Multipart body =
+        new Multipart()
+            .field("dir", prefix + "/one")
+            .file("file", "one.bin", one)
+            .field("dir", prefix + "/two/deeper")
+            .file("file", "two.bin", two)
+            .file("other", "three.txt", three);
+
+    Api.Reply reply = api().post("files", body);
+
+    assertEquals(201, reply.status(), reply.body());
+    JsonArray files = reply.json().getJsonArray("files");
+    assertEquals(3, files.size());
+    Map<String, byte[]> expected =
+        Map.of(prefix + "/one/one.bin", one, prefix + "/two/deeper/two.bin", two, prefix + "/two/deeper/three.txt", three);
+    List<String> paths = files.getValuesAs(JsonObject.class).stream().map(f -> f.getString("path")).toList();
+    assertEquals(List.of(prefix + "/one/one.bin", prefix + "/two/deeper/two.bin", prefix + "/two/deeper/three.txt"), paths);
+    for (JsonObject file : files.getValuesAs(JsonObject.class)) {
+      byte[] content = expected.get(file.getString("path"));
+      assertEquals(Digests.sha256(content), file.getString("sha256"));
+      assertEquals(content.length, file.getJsonNumber("size").longValueExact());
+      assertEquals(Digests.sha256(content), Digests.sha256(ItDirs.results().resolve(file.getString("path"))));
+    }
+  }
+
+  @Test
+  void multipartFilenamesAreReducedToTheirBaseName() {
+    Multipart body =
+        new Multipart()
+            .field("dir", prefix)
+            .file("f", "C:\\Users\\someone\\report.pdf", "x".getBytes(StandardCharsets.UTF_8))
+            .file("f", "../../../etc/passwd", "y".getBytes(StandardCharsets.UTF_8));
+
+    Api.Reply reply = api().post("files", body);
+
+    assertEquals(201, reply.status(), reply.body());
+    assertTrue(Files.isRegularFile(ItDirs.results().resolve(prefix + "/report.pdf")));
+    assertTrue(Files.isRegularFile(ItDirs.results().resolve(prefix + "/passwd")));
+  }
+
+  @Test
+  void seedUploadEndpointAnswersFilenameAndBytes() {
+    String name = prefix + "-seed.bin";
+    byte[] content = RandomBytes.of(21, 50_000);
+
+    Api.Reply reply = api().post("upload", new Multipart().file("upload_file", name, content));
+
+    assertEquals(200, reply.status(), reply.body());
+    assertEquals(name, reply.json().getString("filename"));
+    assertEquals(content.length, reply.json().getJsonNumber("bytes").longValueExact());
+    assertEquals(Digests.sha256(content), Digests.sha256(ItDirs.results().resolve(name)));
+  }
+
+  @Test
+  void seedUploadWithoutUploadFileFieldIsRejected() {
+    Api.Reply reply = api().post("upload", new Multipart().file("other", prefix + ".bin", new byte[10]));
+
+    assertProblem(reply, 400, "MISSING_FILE_PART");
+  }
+
+  @Test
+  void seedStreamEndpointAnswersLocationOfStoredFile() {
+    byte[] content = RandomBytes.of(31, 70_000);
+    HttpRequest request =
+        HttpRequest.newBuilder(api().uri("stream?filename=s.bin&filedir=" + prefix + "/seed"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(content))
+            .build();
+
+    Api.Reply reply = api().send(request);
+
+    assertEquals(200, reply.status(), reply.body());
+    assertTrue(reply.json().getString("loc").endsWith("/depot/api/files/" + prefix + "/seed/s.bin"), reply.body());
+    assertEquals(Digests.sha256(content), Digests.sha256(ItDirs.results().resolve(prefix + "/seed/s.bin")));
+  }
+
+  @Test
+  void traversalAttemptsAreRejectedAndWriteNothing() {
+    Map<Path, Long> before = ItDirs.files(ItDirs.base().resolve("results"));
+    List<String> hostile =
+        List.of(
+            "../x",
+            "a/../../x",
+            "%2e%2e/x",
+            "%2E%2E/%2e%2e/x",
+            "a/%2e%2e/%2e%2e/x",
+            "..%2fx",
+            "a%5c..%5c..%5cx",
+            "x%00y",
+            "%2fetc%2fx",
+            "%2Fetc/x",
+            "a/./b",
+            "a//b",
+            "%EF%BC%8E%EF%BC%8E/x"); // full-width dots
+    for (String path : hostile) {
+      Api.Reply reply = api().put(path, "evil".getBytes(StandardCharsets.UTF_8));
+      if (!reply.contentType().startsWith("application/problem+json")) {
+        // Payara itself refuses some of these before any application sees them: encoded dot-segments
+        // that climb above the application (a 403 page), an encoded NUL (a 400 page). Such a request
+        // never reaches Depot; anything that does must get Depot's own 400.
+        assertTrue(reply.status() == 400 || reply.status() == 403, () -> path + " -> " + reply.status() + " " + reply.body());
+        continue;
+      }
+      assertEquals(400, reply.status(), () -> path + " -> " + reply.body());
+      assertEquals("INVALID_PATH", reply.json().getString("code"), path);
+    }
+    HttpRequest seedTraversal =
+        HttpRequest.newBuilder(api().uri("stream?filename=x&filedir=..%2F..%2Fescape"))
+            .POST(HttpRequest.BodyPublishers.ofString("evil"))
+            .build();
+    assertProblem(api().send(seedTraversal), 400, "INVALID_PATH");
+    HttpRequest absolute =
+        HttpRequest.newBuilder(api().uri("stream?filename=x&filedir=%2Fetc"))
+            .POST(HttpRequest.BodyPublishers.ofString("evil"))
+            .build();
+    assertProblem(api().send(absolute), 400, "INVALID_PATH");
+    assertProblem(api().post("files", new Multipart().field("dir", "../up").file("f", "x.txt", new byte[1])), 400, "INVALID_PATH");
+
+    assertEquals(before, ItDirs.files(ItDirs.base().resolve("results")));
+    assertFalse(Files.exists(ItDirs.base().resolve("x")));
+    assertFalse(Files.exists(ItDirs.base().resolve("escape")));
+  }
+
+  @Test
+  void clientMistakesAreProblemJsonWithoutServerPaths() {
+    Api.Reply reply = api().put("a/../../x", new byte[1]);
+
+    assertProblem(reply, 400, "INVALID_PATH");
+    JsonObject problem = reply.json();
+    assertFalse(problem.getString("title").isBlank());
+    assertFalse(problem.getString("detail").isBlank());
+    assertFalse(reply.body().contains(ItDirs.base().toString()), reply.body());
+  }
+
+  @Test
+  void putOntoADirectoryIsAConflict() {
+    api().put(prefix + "/d/f.txt", new byte[1]);
+
+    assertProblem(api().put(prefix + "/d", new byte[1]), 409, "PATH_CONFLICT");
+    assertProblem(api().put(prefix + "/d/f.txt/under-a-file", new byte[1]), 409, "PATH_CONFLICT");
+  }
+
+  @Test
+  void malformedMultipartIsABadRequest() {
+    HttpRequest garbage =
+        HttpRequest.newBuilder(api().uri("files"))
+            .POST(HttpRequest.BodyPublishers.ofString("this is not multipart"))
+            .header("Content-Type", "multipart/form-data; boundary=xyz")
+            .build();
+    assertProblem(api().send(garbage), 400, "MALFORMED_MULTIPART");
+
+    HttpRequest noBoundary =
+        HttpRequest.newBuilder(api().uri("files"))
+            .POST(HttpRequest.BodyPublishers.ofString("--x\r\n"))
+            .header("Content-Type", "multipart/form-data")
+            .build();
+    assertProblem(api().send(noBoundary), 400, "MALFORMED_MULTIPART");
+
+    Multipart truncated = new Multipart().file("f", prefix + "-truncated.bin", new byte[1000]);
+    HttpRequest cut =
+        HttpRequest.newBuilder(api().uri("files"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(truncated.toBytes(), 600)))
+            .header("Content-Type", truncated.contentType())
+            .build();
+    assertProblem(api().send(cut), 400, "MALFORMED_MULTIPART");
+    assertFalse(Files.exists(ItDirs.results().resolve(prefix + "-truncated.bin")));
+  }
+
+  @Test
+  void multipartWithoutFilePartsIsRejected() {
+    assertProblem(api().post("files", new Multipart().field("dir", prefix)), 400, "MISSING_FILE_PART");
+  }
+
+  static void assertProblem(Api.Reply reply, int status, String code) {
+    assertEquals(status, reply.status(), reply.body());
+    assertTrue(reply.contentType().startsWith("application/problem+json"), reply.contentType() + " " + reply.body());
+    JsonObject problem = reply.json();
+    assertEquals(status, problem.getInt("status"));
+    assertEquals(code, problem.getString("code"), reply.body());
+  }
+}
