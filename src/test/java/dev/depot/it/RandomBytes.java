@@ -14,6 +14,8 @@ public final class RandomBytes extends InputStream {
 
   private final SplittableRandom random;
   private long remaining;
+  private long current;
+  private int left;
 
   public RandomBytes(long seed, long length) {
     this.random = new SplittableRandom(seed);
@@ -35,15 +37,16 @@ public final class RandomBytes extends InputStream {
       return -1;
     }
     int n = (int) Math.min(len, remaining);
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      long r = random.nextLong();
-      for (int k = 0; k < 8; k++) {
-        b[off + i + k] = (byte) (r >>> (8 * k));
+    // The byte sequence is the little-endian bytes of successive nextLong() values, whatever the read
+    // sizes, so any consumer sees the same bytes and the same SHA-256.
+    for (int i = 0; i < n; i++) {
+      if (left == 0) {
+        current = random.nextLong();
+        left = 8;
       }
-    }
-    for (; i < n; i++) {
-      b[off + i] = (byte) random.nextInt(256);
+      b[off + i] = (byte) current;
+      current >>>= 8;
+      left--;
     }
     remaining -= n;
     return n;

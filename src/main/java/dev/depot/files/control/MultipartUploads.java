@@ -41,6 +41,9 @@ public class MultipartUploads {
   /** The form field that sets the directory of the file parts after it. */
   public static final String DIR_FIELD = "dir";
 
+  /** Bytes of the body's end kept to find the close delimiter: fileupload2 reads ahead 4 KiB at most. */
+  private static final int TAIL_KEPT = 16 * 1024;
+
   @Inject Uploads uploads;
   @Inject DepotSettings settings;
 
@@ -123,8 +126,10 @@ public class MultipartUploads {
     parser.setMaxFileSize(-1);
     int maxParts = settings.maxParts();
     long maxField = settings.maxFieldSize();
+    TailKeepingInputStream stream = new TailKeepingInputStream(body.stream(), TAIL_KEPT);
     try {
-      FileItemInputIterator parts = parser.getItemIterator(new BodyContext(body));
+      FileItemInputIterator parts =
+          parser.getItemIterator(new BodyContext(new Body(stream, body.contentType(), body.contentLength())));
       int count = 0;
       while (parts.hasNext()) {
         FileItemInput part = parts.next();
@@ -141,6 +146,10 @@ public class MultipartUploads {
       if (count == 0) {
         // fileupload2 treats a body without any boundary line as an empty form; it is garbage.
         throw new MalformedMultipartException("The multipart body has no parts.");
+      }
+      String boundary = new String(parser.getBoundary(body.contentType()), StandardCharsets.ISO_8859_1);
+      if (!stream.tailContains("--" + boundary + "--")) {
+        throw new MalformedMultipartException("The multipart body ends without its closing boundary.");
       }
     } catch (FileUploadSizeException e) {
       throw new MultipartLimitException("A part's headers are larger than " + settings.maxPartHeaderSize() + " bytes.", e);

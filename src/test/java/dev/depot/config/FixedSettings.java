@@ -1,0 +1,55 @@
+package dev.depot.config;
+
+import java.nio.file.Path;
+
+/** Settings for unit tests: fixed values, no MicroProfile Config behind them. */
+public class FixedSettings extends DepotSettings {
+
+  public Path results;
+  public Path temp;
+  public long maxFileSize = 1L << 30;
+  public int maxParts = 100;
+  public long maxPartHeaderSize = 8 << 10;
+  public long maxFieldSize = 64 << 10;
+  public boolean fsync = true;
+
+  public FixedSettings(Path results) {
+    this.results = results;
+    this.temp = results.resolve(DEFAULT_TEMP_DIR_NAME);
+  }
+
+  @Override
+  public Path resultsDir() {
+    return results;
+  }
+
+  @Override
+  public Path tempDir() {
+    return temp;
+  }
+
+  @Override
+  public long maxFileSize() {
+    return maxFileSize;
+  }
+
+  @Override
+  public int maxParts() {
+    return maxParts;
+  }
+
+  @Override
+  public int maxPartHeaderSize() {
+    return (int) maxPartHeaderSize;
+  }
+
+  @Override
+  public long maxFieldSize() {
+    return maxFieldSize;
+  }
+
+  @Override
+  public boolean fsync() {
+    return fsync;
+  }
+}

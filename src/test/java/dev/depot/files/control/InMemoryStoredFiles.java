@@ -1,0 +1,33 @@
+package dev.depot.files.control;
+
+import dev.depot.files.entity.StoredFile;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@link StoredFiles} without a database, for unit tests; can be told to fail the next commit. */
+class InMemoryStoredFiles extends StoredFiles {
+
+  final Map<String, StoredFile> rows = new ConcurrentHashMap<>();
+  volatile RuntimeException failNextCommit;
+
+  @Override
+  public Optional<StoredFile> findByPath(String path) {
+    return Optional.ofNullable(rows.get(path));
+  }
+
+  @Override
+  public Recorded record(String path, long size, String sha256, String contentType, String originalFilename, Instant now) {
+    RuntimeException failure = failNextCommit;
+    if (failure != null) {
+      failNextCommit = null;
+      throw failure;
+    }
+    StoredFile existing = rows.get(path);
+    StoredFile file = existing != null ? existing : new StoredFile(path, now);
+    file.describe(size, sha256, contentType, originalFilename, now);
+    rows.put(path, file);
+    return new Recorded(file, existing == null);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.depot.files.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StoragePathsTest {
+
+  @TempDir Path root;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "a/b/c.txt", "reports/2026/Q1 summary.pdf", "ünïcødé/文件.txt", ".hidden", "a..b", "...x"})
+  void acceptsOrdinaryRelativePaths(String path) {
+    assertEquals(path, StoragePaths.key(path));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "", "/etc/passwd", "../x", "a/../../x", "a/..", "./a", "a/./b", "a//b", "a/", "C:x", "c:\\x", "a\\b",
+        "x\u0000y", "x\ny", "x\u007fy", "x\u0085y", "x\u200by", "x\u202ey", "\uff0e\uff0e/x", "a/\uff0e/b",
+        "a\uff0fb", "\ud800", "con", "NUL.txt", "a/com1", "lpt9.log", "trailing.", "trailing ", " leading",
+        "x\ufffdy", "\u2028"
+      })
+  void rejectsHostilePaths(String path) {
+    assertThrows(InvalidPathException.class, () -> StoragePaths.key(path));
+  }
+
+  @Test
+  void rejectsOverlongPaths() {
+    assertThrows(InvalidPathException.class, () -> StoragePaths.key("a".repeat(256)));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.key(("a".repeat(200) + "/").repeat(6) + "x"));
+    assertEquals("é".repeat(127), StoragePaths.key("é".repeat(127)));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.key("é".repeat(128)));
+  }
+
+  @Test
+  void baseNameDropsClientDirectories() {
+    assertEquals("a.txt", StoragePaths.baseName("C:\\Users\\me\\a.txt"));
+    assertEquals("passwd", StoragePaths.baseName("../../etc/passwd"));
+    assertEquals("x.bin", StoragePaths.baseName("x.bin"));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.baseName("dir/"));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.baseName(".."));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.baseName(null));
+  }
+
+  @Test
+  void joinValidatesBothParts() {
+    assertEquals("d/e/f.txt", StoragePaths.join("d/e", "f.txt"));
+    assertEquals("d/f.txt", StoragePaths.join("d/", "f.txt"));
+    assertEquals("f.txt", StoragePaths.join(null, "f.txt"));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.join("../d", "f.txt"));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.join("d", "a/b"));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.join("d", ""));
+  }
+
+  @Test
+  void resolveStaysUnderRoot() {
+    assertEquals(root.resolve("a/b.txt"), StoragePaths.resolve(root, "a/b.txt"));
+  }
+
+  @Test
+  void resolveRefusesALinkPlantedInsideTheRoot(@TempDir Path outside) throws IOException {
+    Files.createSymbolicLink(root.resolve("link"), outside);
+    Files.createSymbolicLink(root.resolve("file-link"), outside.resolve("target.txt"));
+
+    assertThrows(InvalidPathException.class, () -> StoragePaths.resolve(root, "link/x.txt"));
+    assertThrows(InvalidPathException.class, () -> StoragePaths.resolve(root, "file-link"));
+  }
+
+  @Test
+  void resolveReportsDirectoriesAndFilesInTheWay() throws IOException {
+    Files.createDirectories(root.resolve("dir"));
+    Files.writeString(root.resolve("file"), "x");
+
+    assertThrows(PathConflictException.class, () -> StoragePaths.resolve(root, "dir"));
+    assertThrows(PathConflictException.class, () -> StoragePaths.resolve(root, "file/under"));
+  }
+}

@@ -1,0 +1,126 @@
+package dev.depot.files.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depot.config.FixedSettings;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UploadsTest {
+
+  @TempDir Path root;
+  FixedSettings settings;
+  InMemoryStoredFiles rows;
+  Uploads cut;
+
+  @BeforeEach
+  void init() {
+    settings = new FixedSettings(root);
+    rows = new InMemoryStoredFiles();
+    cut = new Uploads();
+    cut.settings = settings;
+    cut.storedFiles = rows;
+  }
+
+  @Test
+  void storesFileAndRowTogether() {
+    Uploads.Stored stored = cut.storeBody(upload("a/b.txt", "hello", 5));
+
+    assertTrue(stored.created());
+    assertEquals(5, stored.file().getSize());
+    assertEquals("application/octet-stream", stored.file().getContentType());
+    assertTrue(rows.findByPath("a/b.txt").isPresent());
+    assertEquals("hello", read("a/b.txt"));
+  }
+
+  @Test
+  void failedCommitRemovesTheNewFileAndLeavesNoRow() {
+    rows.failNextCommit = new IllegalStateException("database down");
+
+    assertThrows(IllegalStateException.class, () -> cut.storeBody(upload("new.txt", "data", -1)));
+
+    assertFalse(Files.exists(root.resolve("new.txt")));
+    assertTrue(rows.findByPath("new.txt").isEmpty());
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void failedCommitOnReplaceRestoresTheOldVersion() {
+    cut.storeBody(upload("f.txt", "old", -1));
+    rows.failNextCommit = new IllegalStateException("database down");
+
+    assertThrows(IllegalStateException.class, () -> cut.storeBody(upload("f.txt", "new content", -1)));
+
+    assertEquals("old", read("f.txt"));
+    assertEquals(3, rows.findByPath("f.txt").orElseThrow().getSize());
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void bodyShorterThanDeclaredIsIncompleteAndStoresNothing() {
+    assertThrows(UploadIncompleteException.class, () -> cut.storeBody(upload("short.txt", "abc", 10)));
+
+    assertFalse(Files.exists(root.resolve("short.txt")));
+    assertTrue(rows.rows.isEmpty());
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void declaredLengthOverTheLimitIsRefusedBeforeReading() {
+    settings.maxFileSize = 4;
+    ByteArrayInputStream body = new ByteArrayInputStream("12345".getBytes(StandardCharsets.UTF_8));
+
+    assertThrows(UploadTooLargeException.class, () -> cut.storeBody(new Uploads.Upload("big", body, null, null, 5)));
+
+    assertEquals(5, body.available(), "nothing was read");
+  }
+
+  @Test
+  void undeclaredBodyOverTheLimitIsCutOffAndLeavesNothing() {
+    settings.maxFileSize = 4;
+
+    assertThrows(UploadTooLargeException.class, () -> cut.storeBody(upload("big", "12345", -1)));
+
+    assertFalse(Files.exists(root.resolve("big")));
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void badContentTypeIsRefusedBeforeReading() {
+    ByteArrayInputStream body = new ByteArrayInputStream(new byte[3]);
+
+    assertThrows(InvalidContentTypeException.class, () -> cut.storeBody(new Uploads.Upload("x", body, "a/" + "b".repeat(300), null, 3)));
+
+    assertEquals(3, body.available());
+  }
+
+  private static Uploads.Upload upload(String key, String content, long declared) {
+    return new Uploads.Upload(key, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), null, null, declared);
+  }
+
+  private String read(String key) {
+    try {
+      return Files.readString(root.resolve(key));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private long tempFiles() {
+    try (Stream<Path> files = Files.list(settings.tempDir())) {
+      return files.count();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
