@@ -37,6 +37,9 @@ public class DepotSettings {
   public static final String MAX_PART_HEADER_SIZE = "depot.max-part-header-size";
   public static final String MAX_FIELD_SIZE = "depot.max-field-size";
   public static final String FSYNC = "depot.fsync";
+  public static final String MIN_FREE_SPACE = "depot.min-free-space";
+  public static final String TEMP_MAX_AGE = "depot.temp-max-age";
+  public static final String RECONCILE = "depot.reconcile";
 
   /** Name of the default staging folder inside the results directory (same filesystem). */
   public static final String DEFAULT_TEMP_DIR_NAME = ".depot-tmp";
@@ -94,6 +97,31 @@ public class DepotSettings {
    */
   public boolean fsync() {
     return value(FSYNC, DepotSettings::bool, true);
+  }
+
+  /**
+   * {@code depot.min-free-space}: space always left free on the results filesystem; an upload that
+   * would eat into it is refused with 507 before (declared length) or while (chunked) it is written.
+   * Defaults to 1GiB.
+   */
+  public long minFreeSpace() {
+    return value(MIN_FREE_SPACE, DataSize::parse, 1L << 30);
+  }
+
+  /**
+   * {@code depot.temp-max-age}: at startup, staged files older than this are left over from a crash
+   * and deleted. ISO-8601 ({@code PT1H}) or seconds. Defaults to PT1H.
+   */
+  public java.time.Duration tempMaxAge() {
+    return value(TEMP_MAX_AGE, DepotSettings::duration, java.time.Duration.ofHours(1));
+  }
+
+  /**
+   * {@code depot.reconcile}: at startup, {@code repair} (default) adopts files that have no row and
+   * drops rows whose file is gone; {@code report} only logs what it finds; {@code off} skips it.
+   */
+  public String reconcile() {
+    return value(RECONCILE, DepotSettings::reconcileMode, "repair");
   }
 
   /**
@@ -214,6 +242,29 @@ public class DepotSettings {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a whole number", e);
     }
+  }
+
+  static java.time.Duration duration(String text) {
+    try {
+      java.time.Duration d =
+          text.chars().allMatch(Character::isDigit)
+              ? java.time.Duration.ofSeconds(Long.parseLong(text))
+              : java.time.Duration.parse(text);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("must not be negative");
+      }
+      return d;
+    } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+      throw new IllegalArgumentException("not a duration (examples: PT1H, PT10M, 3600)", e);
+    }
+  }
+
+  static String reconcileMode(String text) {
+    String mode = text.toLowerCase(java.util.Locale.ROOT);
+    if (!mode.equals("repair") && !mode.equals("report") && !mode.equals("off")) {
+      throw new IllegalArgumentException("must be repair, report or off");
+    }
+    return mode;
   }
 
   static boolean bool(String text) {

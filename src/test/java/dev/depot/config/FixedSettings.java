@@ -12,6 +12,9 @@ public class FixedSettings extends DepotSettings {
   public long maxPartHeaderSize = 8 << 10;
   public long maxFieldSize = 64 << 10;
   public boolean fsync = true;
+  public long minFreeSpace = 0;
+  public java.time.Duration tempMaxAge = java.time.Duration.ofHours(1);
+  public String reconcile = "repair";
 
   public FixedSettings(Path results) {
     this.results = results;
@@ -51,5 +54,20 @@ public class FixedSettings extends DepotSettings {
   @Override
   public boolean fsync() {
     return fsync;
+  }
+
+  @Override
+  public long minFreeSpace() {
+    return minFreeSpace;
+  }
+
+  @Override
+  public java.time.Duration tempMaxAge() {
+    return tempMaxAge;
+  }
+
+  @Override
+  public String reconcile() {
+    return reconcile;
   }
 }

@@ -28,10 +28,10 @@ public class Uploads {
   /** Longest original filename recorded (it is informational; longer ones are cut). */
   static final int MAX_ORIGINAL_FILENAME = 1024;
 
-  private final PathLocks locks = new PathLocks(1024);
-
   @Inject DepotSettings settings;
   @Inject StoredFiles storedFiles;
+  @Inject SpaceAdmission admission;
+  @Inject PathLocks locks;
 
   /** What to store: where, from what stream, and what the client said about it. */
   public record Upload(String key, InputStream body, String contentType, String originalFilename, long declaredLength) {}
@@ -59,14 +59,16 @@ public class Uploads {
    */
   public Stored store(Upload upload) throws IOException {
     String key = StoragePaths.key(upload.key());
-    BlobStore store = blobStore();
+    StorageLayout layout = layout();
+    BlobStore store = new FileSystemBlobStore(layout, settings.fsync());
     store.checkWritable(key);
     contentType(upload.contentType()); // refuse a bad one before reading the body
     long max = settings.maxFileSize();
     if (upload.declaredLength() > max) {
       throw new UploadTooLargeException("The file is larger than the limit of " + max + " bytes.");
     }
-    try (StagedBlob staged = store.stage(upload.body(), max)) {
+    try (SpaceAdmission.Ticket ticket = admission.admit(layout.results(), upload.declaredLength());
+        StagedBlob staged = store.stage(ticket.watch(upload.body()), max)) {
       if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
         throw new UploadIncompleteException(
             "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
@@ -109,13 +111,11 @@ public class Uploads {
     return declared;
   }
 
-  private BlobStore blobStore() {
-    StorageLayout layout;
+  private StorageLayout layout() {
     try {
-      layout = settings.layout();
+      return settings.layout();
     } catch (UncheckedIOException e) {
       throw new StorageFailureException("The server's storage is not available.", e);
     }
-    return new FileSystemBlobStore(layout, settings.fsync());
   }
 }

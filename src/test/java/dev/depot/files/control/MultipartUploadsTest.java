@@ -45,6 +45,9 @@ class MultipartUploadsTest {
     Uploads uploads = new Uploads();
     uploads.settings = settings;
     uploads.storedFiles = rows;
+    uploads.admission = new SpaceAdmission();
+    uploads.admission.settings = settings;
+    uploads.locks = new PathLocks();
     cut = new MultipartUploads();
     cut.uploads = uploads;
     cut.settings = settings;

@@ -30,6 +30,9 @@ class UploadsTest {
     cut = new Uploads();
     cut.settings = settings;
     cut.storedFiles = rows;
+    cut.admission = new SpaceAdmission();
+    cut.admission.settings = settings;
+    cut.locks = new PathLocks();
   }
 
   @Test
@@ -102,6 +105,26 @@ class UploadsTest {
     assertThrows(InvalidContentTypeException.class, () -> cut.storeBody(new Uploads.Upload("x", body, "a/" + "b".repeat(300), null, 3)));
 
     assertEquals(3, body.available());
+  }
+
+  @Test
+  void declaredUploadThatWouldEatIntoTheReserveIsRefusedBeforeWriting() throws IOException {
+    long usable = Files.getFileStore(root).getUsableSpace();
+    settings.minFreeSpace = usable - 1000;
+    ByteArrayInputStream body = new ByteArrayInputStream(new byte[5000]);
+
+    assertThrows(InsufficientStorageException.class, () -> cut.storeBody(new Uploads.Upload("x", body, null, null, 5000)));
+
+    assertEquals(5000, body.available(), "nothing was read");
+    assertEquals(0, cut.admission.reserved());
+  }
+
+  @Test
+  void reservationsAreReleasedWhateverTheOutcome() {
+    cut.storeBody(upload("ok.txt", "fine", 4));
+    assertThrows(UploadIncompleteException.class, () -> cut.storeBody(upload("short.txt", "abc", 10)));
+
+    assertEquals(0, cut.admission.reserved());
   }
 
   private static Uploads.Upload upload(String key, String content, long declared) {

@@ -1,0 +1,109 @@
+package dev.depot.files.control;
+
+import dev.depot.config.DepotSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Refuses uploads the results filesystem cannot hold, before a byte is written: usable space must
+ * cover the declared length, plus what uploads already in flight have declared, plus {@code
+ * depot.min-free-space}. An upload without a declared length is admitted and watched: every {@link
+ * #WATCH_INTERVAL} bytes the free space is checked again.
+ */
+@ApplicationScoped
+public class SpaceAdmission {
+
+  /** How often (in bytes received) an undeclared upload re-checks free space. */
+  static final long WATCH_INTERVAL = 16L << 20;
+
+  private final AtomicLong reserved = new AtomicLong();
+
+  @Inject DepotSettings settings;
+
+  /** A granted admission; closing it releases the reservation. */
+  public final class Ticket implements AutoCloseable {
+    private final long bytes;
+    private final Path dir;
+    private boolean closed;
+
+    private Ticket(long bytes, Path dir) {
+      this.bytes = bytes;
+      this.dir = dir;
+    }
+
+    /** Wraps the body so that an undeclared upload is stopped once space runs below the reserve. */
+    public InputStream watch(InputStream body) {
+      return bytes > 0 ? body : new Watched(body, dir);
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        reserved.addAndGet(-bytes);
+      }
+    }
+  }
+
+  /**
+   * @param declaredLength the body's declared length, or -1 when unknown
+   * @throws InsufficientStorageException if it cannot fit
+   */
+  public Ticket admit(Path resultsDir, long declaredLength) {
+    long bytes = Math.max(0, declaredLength);
+    long minFree = settings.minFreeSpace();
+    long inFlight = reserved.addAndGet(bytes);
+    if (usable(resultsDir) - inFlight < minFree) {
+      reserved.addAndGet(-bytes);
+      throw new InsufficientStorageException("The server does not have room for an upload of this size.");
+    }
+    return new Ticket(bytes, resultsDir);
+  }
+
+  /** Bytes currently reserved by uploads in flight (for health and tests). */
+  public long reserved() {
+    return reserved.get();
+  }
+
+  private static long usable(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      throw FileSystemBlobStore.storageFailure(e);
+    }
+  }
+
+  private final class Watched extends FilterInputStream {
+    private final Path dir;
+    private long sinceCheck;
+
+    Watched(InputStream in, Path dir) {
+      super(in);
+      this.dir = dir;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0 && (sinceCheck += n) >= WATCH_INTERVAL) {
+        sinceCheck = 0;
+        if (usable(dir) - reserved.get() < settings.minFreeSpace()) {
+          throw new InsufficientStorageException("The server ran out of room for this upload.");
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+  }
+}
