@@ -25,6 +25,22 @@ public class StoredFiles {
         .findFirst();
   }
 
+  /** Up to {@code limit} stored paths after {@code after}, in path order (for the reconciler). */
+  public java.util.List<String> pathsAfter(String after, int limit) {
+    return em.createNamedQuery(StoredFile.PATHS_AFTER, String.class)
+        .setParameter("after", after)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /** Deletes the row of {@code path}; true if there was one. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean deleteByPath(String path) {
+    Optional<StoredFile> row = findByPath(path);
+    row.ifPresent(em::remove);
+    return row.isPresent();
+  }
+
   /**
    * Inserts or updates the row of {@code path} in its own short transaction, committed when this
    * returns (the upload's bytes were streamed before, outside any transaction, so a long upload never

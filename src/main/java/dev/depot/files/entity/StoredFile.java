@@ -18,9 +18,11 @@ import java.util.UUID;
 @Entity
 @Table(name = "stored_file", uniqueConstraints = @UniqueConstraint(name = "uk_stored_file_path", columnNames = "path"))
 @NamedQuery(name = StoredFile.FIND_BY_PATH, query = "SELECT f FROM StoredFile f WHERE f.path = :path")
+@NamedQuery(name = StoredFile.PATHS_AFTER, query = "SELECT f.path FROM StoredFile f WHERE f.path > :after ORDER BY f.path")
 public class StoredFile {
 
   public static final String FIND_BY_PATH = "StoredFile.findByPath";
+  public static final String PATHS_AFTER = "StoredFile.pathsAfter";
 
   @Id
   @Column(length = 36)

@@ -18,6 +18,16 @@ class InMemoryStoredFiles extends StoredFiles {
   }
 
   @Override
+  public java.util.List<String> pathsAfter(String after, int limit) {
+    return rows.keySet().stream().filter(k -> k.compareTo(after) > 0).sorted().limit(limit).toList();
+  }
+
+  @Override
+  public boolean deleteByPath(String path) {
+    return rows.remove(path) != null;
+  }
+
+  @Override
   public Recorded record(String path, long size, String sha256, String contentType, String originalFilename, Instant now) {
     RuntimeException failure = failNextCommit;
     if (failure != null) {
