@@ -4,6 +4,7 @@
 #                seed scenario (an upload several times larger than java.io.tmpdir) is real
 #   DIR/results  depot.results-dir
 #   DIR/root     Payara Micro's --rootdir (its ~100 MiB runtime must not land in the tmpfs)
+#   DIR/small    a 64 MiB tmpfs the fault tests point depot.results-dir at, to fill a disk for real
 # DIR/tmpfs-status says which kind of java.io.tmpdir the server got; the seed IT reads it and fails on
 # CI (CI=true) when it is not a tmpfs.
 set -euo pipefail
@@ -12,18 +13,21 @@ dir=${2:?directory}
 size=${DEPOT_IT_TMPFS_SIZE:-32m}
 
 unmount() {
-  if mountpoint -q "$dir/tmp" 2>/dev/null; then
-    umount "$dir/tmp" || umount -l "$dir/tmp"
-  fi
+  for m in "$dir/tmp" "$dir/small"; do
+    if mountpoint -q "$m" 2>/dev/null; then
+      umount "$m" || umount -l "$m"
+    fi
+  done
 }
 
 case "$action" in
   up)
     unmount
     rm -rf "$dir"
-    mkdir -p "$dir/tmp" "$dir/results" "$dir/root"
+    mkdir -p "$dir/tmp" "$dir/results" "$dir/root" "$dir/small"
     if [ "$(id -u)" = 0 ] && mount -t tmpfs -o "size=$size,mode=1777" depot-it-tmp "$dir/tmp" 2>"$dir/mount.err"; then
       echo "tmpfs $size" >"$dir/tmpfs-status"
+      mount -t tmpfs -o "size=64m,mode=0755" depot-it-small "$dir/small"
       echo "it-dirs: java.io.tmpdir for the test server is a $size tmpfs at $dir/tmp"
     else
       reason="not root"

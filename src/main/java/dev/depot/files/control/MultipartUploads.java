@@ -46,6 +46,7 @@ public class MultipartUploads {
 
   @Inject Uploads uploads;
   @Inject DepotSettings settings;
+  @Inject SpaceAdmission admission;
 
   /** The request as the boundary received it. */
   public record Body(InputStream stream, String contentType, long contentLength) {}
@@ -118,6 +119,13 @@ public class MultipartUploads {
   }
 
   private void parse(Body body, PartHandler handler) {
+    // The whole body's declared length is admitted up front (an upper bound of its files' bytes).
+    try (SpaceAdmission.Ticket ticket = admission.admit(uploads.layout().results(), body.contentLength())) {
+      parseAdmitted(new Body(ticket.watch(body.stream()), body.contentType(), body.contentLength()), handler);
+    }
+  }
+
+  private void parseAdmitted(Body body, PartHandler handler) {
     StreamingUpload parser = new StreamingUpload();
     parser.setHeaderCharset(StandardCharsets.UTF_8);
     parser.setMaxPartHeaderSize(settings.maxPartHeaderSize());

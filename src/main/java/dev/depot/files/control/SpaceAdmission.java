@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Refuses uploads the results filesystem cannot hold, before a byte is written: usable space must
  * cover the declared length, plus what uploads already in flight have declared, plus {@code
- * depot.min-free-space}. An upload without a declared length is admitted and watched: every {@link
- * #WATCH_INTERVAL} bytes the free space is checked again.
+ * depot.min-free-space}. Every upload is then watched: every {@link #WATCH_INTERVAL} bytes the free
+ * space is checked again, which is what stops an upload without a declared length (admitted as long
+ * as the reserve is free) before it fills the disk.
  */
 @ApplicationScoped
 public class SpaceAdmission {
@@ -26,28 +27,35 @@ public class SpaceAdmission {
 
   @Inject DepotSettings settings;
 
-  /** A granted admission; closing it releases the reservation. */
+  /**
+   * A granted admission. Its reservation shrinks as the body's bytes arrive (they then show in the
+   * filesystem's usage instead); closing it releases what is left.
+   */
   public final class Ticket implements AutoCloseable {
-    private final long bytes;
     private final Path dir;
-    private boolean closed;
+    private long remaining;
 
     private Ticket(long bytes, Path dir) {
-      this.bytes = bytes;
+      this.remaining = bytes;
       this.dir = dir;
     }
 
-    /** Wraps the body so that an undeclared upload is stopped once space runs below the reserve. */
+    /** Wraps the body: counts its bytes off the reservation and re-checks free space as it goes. */
     public InputStream watch(InputStream body) {
-      return bytes > 0 ? body : new Watched(body, dir);
+      return new Watched(body, this);
+    }
+
+    private void received(long n) {
+      long released = Math.min(n, remaining);
+      if (released > 0) {
+        remaining -= released;
+        reserved.addAndGet(-released);
+      }
     }
 
     @Override
     public void close() {
-      if (!closed) {
-        closed = true;
-        reserved.addAndGet(-bytes);
-      }
+      received(remaining);
     }
   }
 
@@ -80,21 +88,24 @@ public class SpaceAdmission {
   }
 
   private final class Watched extends FilterInputStream {
-    private final Path dir;
+    private final Ticket ticket;
     private long sinceCheck;
 
-    Watched(InputStream in, Path dir) {
+    Watched(InputStream in, Ticket ticket) {
       super(in);
-      this.dir = dir;
+      this.ticket = ticket;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
-      if (n > 0 && (sinceCheck += n) >= WATCH_INTERVAL) {
-        sinceCheck = 0;
-        if (usable(dir) - reserved.get() < settings.minFreeSpace()) {
-          throw new InsufficientStorageException("The server ran out of room for this upload.");
+      if (n > 0) {
+        ticket.received(n);
+        if ((sinceCheck += n) >= WATCH_INTERVAL) {
+          sinceCheck = 0;
+          if (usable(ticket.dir) - reserved.get() < settings.minFreeSpace()) {
+            throw new InsufficientStorageException("The server ran out of room for this upload.");
+          }
         }
       }
       return n;

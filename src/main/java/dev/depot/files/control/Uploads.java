@@ -111,7 +111,7 @@ public class Uploads {
     return declared;
   }
 
-  private StorageLayout layout() {
+  StorageLayout layout() {
     try {
       return settings.layout();
     } catch (UncheckedIOException e) {

@@ -51,6 +51,7 @@ class MultipartUploadsTest {
     cut = new MultipartUploads();
     cut.uploads = uploads;
     cut.settings = settings;
+    cut.admission = uploads.admission;
   }
 
   @Test

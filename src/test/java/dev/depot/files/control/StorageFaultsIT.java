@@ -1,0 +1,263 @@
+package dev.depot.files.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.depot.config.DepotSettings;
+import dev.depot.files.entity.StoredFile;
+import dev.depot.it.Api;
+import dev.depot.it.Deployments;
+import dev.depot.it.Digests;
+import dev.depot.it.ItDirs;
+import dev.depot.it.Multipart;
+import dev.depot.it.RandomBytes;
+import dev.depot.it.RawHttp;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * When things go wrong on the server's side of the wire: a disk that fills up (a real 64 MiB tmpfs),
+ * clients that vanish mid-request, writers racing for one path. In-container, so the test can point
+ * depot.results-dir at the tmpfs and look at the rows. The rule each time: a clear status, no partial
+ * file, no orphan row, nothing stored before is damaged, and the server keeps serving.
+ */
+@ExtendWith(ArquillianExtension.class)
+class StorageFaultsIT {
+
+  @Deployment
+  static WebArchive deployment() {
+    return Deployments.war()
+        .addClasses(Api.class, Api.Reply.class, Deployments.class, Digests.class, ItDirs.class, Multipart.class,
+            RandomBytes.class, RawHttp.class);
+  }
+
+  @Inject StoredFiles storedFiles;
+
+  @ArquillianResource URL base;
+
+  private final String prefix = "faults-" + UUID.randomUUID();
+  private final Map<String, String> saved = new HashMap<>();
+
+  private void set(String key, String value) {
+    saved.putIfAbsent(key, System.getProperty(key));
+    System.setProperty(key, value);
+  }
+
+  @AfterEach
+  void restore() {
+    saved.forEach((k, v) -> {
+      if (v == null) {
+        System.clearProperty(k);
+      } else {
+        System.setProperty(k, v);
+      }
+    });
+  }
+
+  private Path smallDisk() throws IOException {
+    Path small = ItDirs.base().resolve("small");
+    String status = ItDirs.tmpfsStatus();
+    if (!status.startsWith("tmpfs")) {
+      fail("needs the 64 MiB tmpfs that it-dirs.sh mounts as root: " + status);
+    }
+    Path results = Files.createDirectories(small.resolve(prefix));
+    set(DepotSettings.RESULTS_DIR, results.toString());
+    return results;
+  }
+
+  @Test
+  void declaredUploadThatCannotFitIsRefusedBeforeAnyWrite() throws IOException {
+    Path results = smallDisk();
+    set(DepotSettings.MIN_FREE_SPACE, "8MiB");
+    FileStore disk = Files.getFileStore(results);
+    new Api(base).put(prefix + "/warm.txt", new byte[1]); // creates the temp dir
+    long usedBefore = disk.getTotalSpace() - disk.getUnallocatedSpace();
+    long tooBig = disk.getUsableSpace(); // fits the disk, but not with the reserve
+
+    Api.Reply reply = new Api(base).put(prefix + "/big.bin",
+        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new RandomBytes(1, tooBig)), tooBig),
+        null);
+
+    assertProblem(reply, 507, "INSUFFICIENT_STORAGE");
+    assertEquals(usedBefore, disk.getTotalSpace() - disk.getUnallocatedSpace(), "bytes were written");
+    assertFalse(Files.exists(results.resolve(prefix + "/big.bin")));
+    assertTrue(storedFiles.findByPath(prefix + "/big.bin").isEmpty());
+  }
+
+  @Test
+  void chunkedUploadThatRunsTheDiskOutIs507AndLeavesNothing() throws IOException {
+    Path results = smallDisk();
+    set(DepotSettings.MIN_FREE_SPACE, "0");
+    Api api = new Api(base);
+    byte[] previous = RandomBytes.of(5, 4 << 20);
+    assertEquals(201, api.put(prefix + "/victim.bin", previous).status());
+    FileStore disk = Files.getFileStore(results);
+    long usedBefore = disk.getTotalSpace() - disk.getUnallocatedSpace();
+
+    // Chunked (no declared length): admitted, then the OS says ENOSPC part-way.
+    Api.Reply put = api.put(prefix + "/victim.bin", HttpRequest.BodyPublishers.ofInputStream(() -> new RandomBytes(6, 100L << 20)), null);
+    assertProblem(put, 507, "INSUFFICIENT_STORAGE");
+    Multipart multipart = new Multipart().field("dir", prefix).file("f", "multi.bin", "application/octet-stream", () -> new RandomBytes(7, 100L << 20), 100L << 20);
+    Api.Reply post = api.post("files", multipart);
+    assertProblem(post, 507, "INSUFFICIENT_STORAGE");
+
+    assertEquals(usedBefore, disk.getTotalSpace() - disk.getUnallocatedSpace(), "tmpfs usage is back to what it was");
+    assertEquals(Digests.sha256(previous), Digests.sha256(results.resolve(prefix + "/victim.bin")), "previous version untouched");
+    assertEquals(Digests.sha256(previous), storedFiles.findByPath(prefix + "/victim.bin").orElseThrow().getSha256());
+    assertFalse(Files.exists(results.resolve(prefix + "/multi.bin")));
+    assertTrue(storedFiles.findByPath(prefix + "/multi.bin").isEmpty());
+    assertEquals(List.of(), tempFiles(results));
+
+    assertEquals(201, api.put(prefix + "/after.txt", "fits".getBytes(StandardCharsets.UTF_8)).status(), "the next upload that fits succeeds");
+  }
+
+  @Test
+  void hundredsOfClientAbortsLeaveNoTraceAndTheServerKeepsServing() throws Exception {
+    URI server = Deployments.loopback(base);
+    String app = server.getPath().endsWith("/") ? server.getPath() : server.getPath() + "/";
+    SplittableRandom random = new SplittableRandom(2026);
+    byte[] body = RandomBytes.of(9, 256 * 1024);
+    Map<String, byte[]> completeParts = new HashMap<>();
+    for (int i = 0; i < 120; i++) {
+      boolean chunked = random.nextBoolean();
+      String framing = chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n";
+      if (i % 2 == 0) {
+        String head = "PUT " + app + "api/files/" + prefix + "/put-" + i + ".bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + framing + "Content-Type: application/octet-stream\r\n\r\n";
+        RawHttp.sendAndAbort(server, head, body, random.nextInt(head.length() + body.length), chunked);
+      } else {
+        byte[] first = RandomBytes.of(1000 + i, 30_000);
+        Multipart multipart = new Multipart().field("dir", prefix).file("f", "first-" + i + ".bin", first)
+            .file("f", "second-" + i + ".bin", RandomBytes.of(2000 + i, 200_000));
+        byte[] bytes = multipart.toBytes();
+        completeParts.put(prefix + "/first-" + i + ".bin", first);
+        String head = "POST " + app + "api/files HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (chunked ? framing : "Content-Length: " + bytes.length + "\r\n")
+            + "Content-Type: " + multipart.contentType() + "\r\n\r\n";
+        RawHttp.sendAndAbort(server, head, bytes, random.nextInt(head.length() + bytes.length - 10), chunked);
+      }
+    }
+
+    Path results = Path.of(System.getProperty(DepotSettings.RESULTS_DIR));
+    awaitNoTempFiles(results);
+    List<String> rows = rowsUnder(prefix);
+    for (String row : rows) {
+      assertTrue(Files.isRegularFile(results.resolve(row)), "orphan row " + row);
+    }
+    try (Stream<Path> files = Files.walk(results.resolve(prefix)).filter(Files::isRegularFile)) {
+      for (Path file : files.toList()) {
+        String key = results.relativize(file).toString();
+        byte[] expected = completeParts.get(key);
+        assertTrue(expected != null, "partial or unexpected file " + key);
+        assertEquals(Digests.sha256(expected), Digests.sha256(file), "partial file " + key);
+        StoredFile row = storedFiles.findByPath(key).orElseThrow(() -> new AssertionError("file without row " + key));
+        assertEquals(Digests.sha256(expected), row.getSha256());
+      }
+    } catch (java.nio.file.NoSuchFileException none) {
+      // no part completed before its abort: nothing stored, which is fine
+    }
+    assertEquals(201, new Api(base).put(prefix + "/alive.txt", "still serving".getBytes(StandardCharsets.UTF_8)).status());
+  }
+
+  @Test
+  void concurrentWritersOfOnePathEndWithExactlyOneCompleteUpload() throws Exception {
+    String path = prefix + "/contended.bin";
+    int writers = 16;
+    List<String> digests = new ArrayList<>();
+    List<byte[]> bodies = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      byte[] b = RandomBytes.of(100 + i, (1 << 20) + i);
+      bodies.add(b);
+      digests.add(Digests.sha256(b));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (byte[] b : bodies) {
+        results.add(pool.submit(() -> new Api(base).put(path, b).status()));
+      }
+      for (Future<Integer> r : results) {
+        int status = r.get();
+        assertTrue(status == 200 || status == 201, "status " + status);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Path file = Path.of(System.getProperty(DepotSettings.RESULTS_DIR)).resolve(path);
+    String onDisk = Digests.sha256(file);
+    assertTrue(digests.contains(onDisk), "final bytes are not exactly one of the uploads");
+    StoredFile row = storedFiles.findByPath(path).orElseThrow();
+    assertEquals(onDisk, row.getSha256());
+    assertEquals(Files.size(file), row.getSize());
+    assertEquals(List.of(), tempFiles(Path.of(System.getProperty(DepotSettings.RESULTS_DIR))));
+  }
+
+  private List<String> rowsUnder(String prefix) {
+    List<String> rows = new ArrayList<>();
+    String after = prefix;
+    List<String> page;
+    do {
+      page = storedFiles.pathsAfter(after, 200);
+      for (String p : page) {
+        if (!p.startsWith(prefix)) {
+          return rows;
+        }
+        rows.add(p);
+      }
+      after = page.isEmpty() ? after : page.get(page.size() - 1);
+    } while (!page.isEmpty());
+    return rows;
+  }
+
+  private static void awaitNoTempFiles(Path results) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!tempFiles(results).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(List.of(), tempFiles(results), "temp files left behind");
+  }
+
+  private static List<String> tempFiles(Path results) {
+    Path temp = results.resolve(DepotSettings.DEFAULT_TEMP_DIR_NAME);
+    if (!Files.exists(temp)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(temp)) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static void assertProblem(Api.Reply reply, int status, String code) {
+    assertEquals(status, reply.status(), reply.body());
+    assertTrue(reply.contentType().startsWith("application/problem+json"), reply.contentType());
+    assertEquals(code, reply.json().getString("code"), reply.body());
+  }
+}
