@@ -1,0 +1,224 @@
+package dev.depot.files.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depot.it.Digests;
+import dev.depot.it.ItDirs;
+import dev.depot.it.RandomBytes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kill -9} in the middle of uploads, then a restart: the store must come back consistent. Not
+ * an Arquillian test — Arquillian owns the server's life, and this test must kill it itself — so it
+ * starts the same Payara Micro with the same depot.war and settings on its own port.
+ */
+class CrashRecoveryIT {
+
+  private static final Pattern RECOVERY =
+      Pattern.compile("Depot recovery \\(repair\\): swept (\\d+) stale temp files, adopted (\\d+) files without rows,"
+          + " refreshed (\\d+) rows older than their files, dropped (\\d+) rows without files");
+
+  private final Path dir = ItDirs.base().resolve("crash");
+  private final Path results = dir.resolve("results");
+  private final Path temp = results.resolve(".depot-tmp");
+  private final int port = Integer.getInteger("depot.it.port", 18080) + 7;
+  private final URI server = URI.create("http://127.0.0.1:" + port + "/");
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Process process;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      process.waitFor(60, TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void killMinus9DuringUploadsThenRestartLeavesAConsistentStore() throws Exception {
+    Files.createDirectories(results);
+    start("first");
+    Map<String, String> complete = new TreeMap<>();
+    for (int i = 0; i < 5; i++) {
+      byte[] body = RandomBytes.of(i, 500_000 + i);
+      assertEquals(201, put("done/file-" + i + ".bin", body));
+      complete.put("done/file-" + i + ".bin", Digests.sha256(body));
+    }
+    // Payara's embedded H2 writes committed transactions to its file up to a second later; give it
+    // that, so the rows above are on disk when the JVM dies (PostgreSQL has no such window).
+    Thread.sleep(2000);
+
+    List<Socket> inFlight = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      inFlight.add(startSlowUpload("inflight/upload-" + i + ".bin"));
+    }
+    awaitTempFiles(6);
+    List<String> stagedAtCrash = list(temp);
+
+    process.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    for (Socket s : inFlight) {
+      s.close();
+    }
+
+    // The two other windows a crash can hit, planted by hand: a file renamed into place whose row was
+    // never committed, and a row whose file was lost.
+    Files.createDirectories(results.resolve("planted"));
+    Files.writeString(results.resolve("planted/orphan.txt"), "renamed into place, row never committed");
+    Files.delete(results.resolve("done/file-4.bin"));
+    complete.remove("done/file-4.bin");
+
+    String log = start("second");
+    List<String> reports = awaitRecovery(log);
+    System.out.println("kill -9 with " + stagedAtCrash.size() + " uploads staged " + stagedAtCrash + "; after restart: " + reports);
+    assertEquals(List.of(), list(temp), "every staged file of the killed uploads swept");
+
+    Map<String, String[]> rows = rows();
+    assertTrue(rows.containsKey("planted/orphan.txt"), "the orphan file adopted");
+    assertTrue(!rows.containsKey("done/file-4.bin"), "the row without a file dropped");
+    Map<String, Path> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(results)) {
+      walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(temp)).forEach(p -> files.put(results.relativize(p).toString(), p));
+    }
+    assertEquals(files.keySet(), rows.keySet(), "every file has a row and every row a file");
+    for (Map.Entry<String, Path> f : files.entrySet()) {
+      assertEquals(Digests.sha256(f.getValue()), rows.get(f.getKey())[1], "row digest of " + f.getKey());
+      assertEquals(Files.size(f.getValue()), Long.parseLong(rows.get(f.getKey())[0]), "row size of " + f.getKey());
+    }
+    for (Map.Entry<String, String> c : complete.entrySet()) {
+      assertEquals(c.getValue(), Digests.sha256(results.resolve(c.getKey())), "completed upload intact: " + c.getKey());
+    }
+    assertTrue(files.keySet().stream().noneMatch(k -> k.startsWith("inflight/")), "no partial file of a killed upload");
+    assertEquals(201, put("after/restart.txt", "serving".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private String start(String name) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("jvm-tmp")),
+            "-Ddepot.results-dir=" + results,
+            "-Ddepot.temp-max-age=PT0S", // this test's restart must treat every staged file as stale
+            "-jar", System.getProperty("payara.micro.jar", "target/payara-micro.jar"),
+            "--deploy", System.getProperty("depot.war", "target/depot.war"),
+            "--port", String.valueOf(port),
+            "--rootdir", dir.resolve("root").toString(),
+            "--postbootcommandfile", System.getProperty("depot.payara.postboot", "docker/payara/micro-post-boot.asadmin"),
+            "--nocluster");
+    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("Payara Micro exited: " + Files.readString(log));
+      }
+      try {
+        if (put("ready/probe-" + name + ".txt", new byte[] {1}) / 100 == 2) {
+          return log.toString();
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("Depot did not come up on port " + port);
+  }
+
+  /**
+   * The recovery report lines of the restart. Payara Micro redeploys an application it finds in its
+   * root directory and then the one given with --deploy, so recovery may start twice; the first run
+   * can be cut short by that undeploy, and the second finishes the job.
+   */
+  private List<String> awaitRecovery(String log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      Matcher m = RECOVERY.matcher(Files.readString(Path.of(log)));
+      List<String> found = new ArrayList<>();
+      while (m.find()) {
+        found.add(m.group());
+      }
+      if (!found.isEmpty() && process.isAlive()) {
+        Thread.sleep(1000);
+        return found;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no recovery report in the log");
+  }
+
+  private int put(String path, byte[] body) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(server.resolve("depot/api/files/" + path))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** A chunked upload that sends 1 MiB, then keeps the connection open as if still sending. */
+  private Socket startSlowUpload(String path) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    OutputStream out = socket.getOutputStream();
+    out.write(("PUT /depot/api/files/" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    byte[] chunk = RandomBytes.of(99, 1 << 20);
+    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(chunk);
+    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    return socket;
+  }
+
+  private void awaitTempFiles(int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (list(temp).size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(list(temp).size() >= n, "uploads in flight: " + list(temp));
+  }
+
+  private static List<String> list(Path d) throws IOException {
+    if (!Files.exists(d)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** path -> {size, sha256}, read from the server's own H2 file (AUTO_SERVER allows a second client). */
+  private Map<String, String[]> rows() throws Exception {
+    String url = "jdbc:h2:" + dir.resolve("root/lib/databases/embedded_default") + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
+    Map<String, String[]> rows = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection(url, "", "");
+        ResultSet rs = c.createStatement().executeQuery("SELECT path, size_bytes, sha256 FROM stored_file")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), new String[] {String.valueOf(rs.getLong(2)), rs.getString(3)});
+      }
+    }
+    return rows;
+  }
+}
