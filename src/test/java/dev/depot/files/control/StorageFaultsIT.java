@@ -218,6 +218,45 @@ class StorageFaultsIT {
     assertEquals(List.of(), tempFiles(Path.of(System.getProperty(DepotSettings.RESULTS_DIR))));
   }
 
+  @Test
+  void aStalledClientIsCutOffAndCleanedUpWhileASlowSteadyOneIsNot() throws Exception {
+    // The test server's read timeout is 4 s (src/test/resources/it-pre-boot.asadmin; 30 s in production).
+    URI server = Deployments.loopback(base);
+    String app = server.getPath().endsWith("/") ? server.getPath() : server.getPath() + "/";
+    Path results = Path.of(System.getProperty(DepotSettings.RESULTS_DIR));
+    try (java.net.Socket stalled = new java.net.Socket(server.getHost(), server.getPort())) {
+      java.io.OutputStream out = stalled.getOutputStream();
+      out.write(("PUT " + app + "api/files/" + prefix + "/stalled.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(new byte[100_000]);
+      out.flush();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (tempFiles(results).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertFalse(tempFiles(results).isEmpty(), "the stalled upload was staged");
+      awaitNoTempFiles(results); // then cut off by the server, not by us: the socket is still open
+    }
+    assertFalse(Files.exists(results.resolve(prefix + "/stalled.bin")));
+    assertTrue(storedFiles.findByPath(prefix + "/stalled.bin").isEmpty());
+
+    try (java.net.Socket steady = new java.net.Socket(server.getHost(), server.getPort())) {
+      steady.setSoTimeout(30_000);
+      java.io.OutputStream out = steady.getOutputStream();
+      int pieces = 8;
+      out.write(("PUT " + app + "api/files/" + prefix + "/steady.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + pieces * 1000
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      for (int i = 0; i < pieces; i++) { // 8 s in all: twice the read timeout, never idle for 1
+        out.write(new byte[1000]);
+        out.flush();
+        Thread.sleep(1000);
+      }
+      String status = new String(steady.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+      assertEquals("HTTP/1.1 201", status);
+    }
+    assertEquals(8000, Files.size(results.resolve(prefix + "/steady.bin")));
+  }
+
   private List<String> rowsUnder(String prefix) {
     List<String> rows = new ArrayList<>();
     String after = prefix;
