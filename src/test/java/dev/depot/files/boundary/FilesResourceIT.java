@@ -226,6 +226,73 @@ class FilesResourceIT {
   }
 
   @Test
+  void aCorpusOfHostileNamesAndPlantedLinksWritesNothingOutsideTheResultsDirectory() throws Exception {
+    Path outside = Files.createDirectories(ItDirs.base().resolve("outside-" + prefix));
+    Path planted = Files.createDirectories(ItDirs.results().resolve(prefix));
+    Files.createSymbolicLink(planted.resolve("link-dir"), outside);
+    Files.createSymbolicLink(planted.resolve("link-file"), outside.resolve("target.txt"));
+    Files.createSymbolicLink(planted.resolve("link-up"), Path.of(".."));
+
+    List<String> names = new java.util.ArrayList<>();
+    String[] dots = {"..", "%2e%2e", "%2E%2E", ".%2e", "%2e.", "%252e%252e", "%c0%ae%c0%ae", "%EF%BC%8E%EF%BC%8E", "..%00", "..%20"};
+    String[] seps = {"/", "%2f", "%2F", "%5c", "%5C", "%252f", "%EF%BC%8F", "%5c%5c"};
+    for (String d : dots) {
+      for (String sep : seps) {
+        names.add(d + sep + "x");
+        names.add("a" + sep + d + sep + d + sep + "x");
+      }
+    }
+    for (String reserved : new String[] {"con", "NUL", "aux.txt", "COM1", "lpt9.log", "prn"}) {
+      names.add(reserved);
+      names.add("dir/" + reserved);
+    }
+    for (String bad : new String[] {"%00", "a%00b", "%0a", "%0d%0a", "%7f", "%e2%80%ae", "%e2%80%8b", "%ef%bf%bd", "%ed%a0%80", "a%09b"}) {
+      names.add(bad);
+      names.add("dir/" + bad + ".txt");
+    }
+    names.add("a".repeat(256));
+    names.add(("b".repeat(200) + "/").repeat(6) + "x");
+    names.add("trailing.");
+    names.add("trailing%20");
+    names.add("%20leading");
+    names.add(".depot-tmp/x");
+    names.add(prefix + "/link-dir/x.txt");
+    names.add(prefix + "/link-file");
+    names.add(prefix + "/link-up/escape.txt");
+    names.add(prefix + "/link-up/" + prefix + "/link-dir/x.txt");
+    assertTrue(names.size() >= 200, "corpus has " + names.size() + " names");
+
+    Map<Path, Long> before = ItDirs.files(ItDirs.base());
+    List<String> storedLiterally = new java.util.ArrayList<>();
+    for (String name : names) {
+      Api.Reply reply = api().put(name, "evil".getBytes(StandardCharsets.UTF_8));
+      if (reply.status() / 100 == 2) {
+        // Double-encoded names ("%252e%252e") are decoded once, as they must be: the result is a plain
+        // name with percent signs in it, stored where it says, inside the results directory.
+        String stored = reply.json().getString("path");
+        assertTrue(List.of(stored.split("/")).stream().noneMatch(seg -> seg.equals("..") || seg.equals(".")), stored);
+        assertTrue(Files.isRegularFile(ItDirs.results().resolve(stored)), stored);
+        storedLiterally.add(stored);
+      } else {
+        assertTrue(reply.status() == 400 || reply.status() == 403 || reply.status() == 409, name + " -> " + reply.status());
+      }
+    }
+    System.out.println("hostile-name corpus: " + names.size() + " names, stored as literal names: " + storedLiterally);
+    Api.Reply viaMultipart = api().post("files", new Multipart().field("dir", prefix + "/link-dir").file("f", "x.txt", new byte[1]));
+    assertProblem(viaMultipart, 400, "INVALID_PATH");
+
+    assertTrue(storedLiterally.stream().allMatch(p -> p.contains("%")), "only literal percent names stored: " + storedLiterally);
+    try (java.util.stream.Stream<Path> s = Files.list(outside)) {
+      assertEquals(0, s.count(), "files written through a planted link");
+    }
+    Map<Path, Long> after = ItDirs.files(ItDirs.base());
+    after.keySet().removeIf(p -> p.startsWith(ItDirs.base().resolve("root")) || p.startsWith(ItDirs.base().resolve("tmp")));
+    before.keySet().removeIf(p -> p.startsWith(ItDirs.base().resolve("root")) || p.startsWith(ItDirs.base().resolve("tmp")));
+    after.keySet().removeIf(p -> storedLiterally.stream().anyMatch(l -> p.equals(ItDirs.results().resolve(l))));
+    assertEquals(before, after, "no file appeared anywhere else");
+  }
+
+  @Test
   void clientMistakesAreProblemJsonWithoutServerPaths() {
     Api.Reply reply = api().put("a/../../x", new byte[1]);
 
