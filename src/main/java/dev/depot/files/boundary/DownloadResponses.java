@@ -8,6 +8,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Turns a stored file into the answer to a GET or HEAD: 200, 206 for one satisfiable byte range, 304
@@ -16,6 +19,8 @@ import jakarta.ws.rs.core.UriInfo;
  * never read into memory as a whole.
  */
 final class DownloadResponses {
+
+  private static final Logger LOG = Logger.getLogger(DownloadResponses.class.getName());
 
   private DownloadResponses() {}
 
@@ -51,6 +56,10 @@ final class DownloadResponses {
       StreamingOutput body = out -> {
         try (download) {
           download.content().copyTo(out, slice.offset(), slice.length());
+        } catch (IOException e) {
+          // The client went away (a cancelled or paused download): normal for a file server, and
+          // Jersey would log each one as SEVERE with two stack traces if it saw the exception.
+          LOG.log(Level.FINE, "Download of " + file.getPath() + " ended by the client", e);
         }
       };
       Response.ResponseBuilder ok = range == null

@@ -61,7 +61,8 @@ public interface BlobStore {
     /**
      * Copies {@code length} bytes starting at {@code offset} to {@code out}, through a fixed buffer.
      *
-     * @throws IOException if reading the content or writing to {@code out} fails
+     * @throws IOException only if writing to {@code out} fails (the reader went away); a failure to
+     *     read the stored bytes is a {@link StorageFailureException}
      */
     void copyTo(OutputStream out, long offset, long length) throws IOException;
 

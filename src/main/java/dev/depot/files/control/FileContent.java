@@ -60,12 +60,22 @@ final class FileContent implements BlobStore.Content {
     long end = offset + length;
     while (position < end) {
       buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+      int n = read(buffer, position);
+      out.write(buffer.array(), 0, n); // an IOException here is the reader's: let the caller see it
+      position += n;
+    }
+  }
+
+  /** Reads at {@code position}; a failure here is the server's, not the reader's. */
+  private int read(ByteBuffer buffer, long position) {
+    try {
       int n = channel.read(buffer, position);
       if (n < 0) {
         throw new EOFException("stored file ended at " + position + " of " + size + " bytes");
       }
-      out.write(buffer.array(), 0, n);
-      position += n;
+      return n;
+    } catch (IOException e) {
+      throw new StorageFailureException("The server could not read the stored file.", e);
     }
   }
 
