@@ -242,7 +242,7 @@ class FileReadsIT {
   }
 
   @Test
-  void listingPagesStayStableWhileFilesAreAdded() {
+  void listingPagesStayStableWhileFilesAreAdded() throws InterruptedException {
     String dir = prefix + "/list/";
     List<String> original = new ArrayList<>();
     for (int i = 0; i < 24; i += 2) {
@@ -251,6 +251,14 @@ class FileReadsIT {
     original.forEach(p -> assertEquals(201, api().put(p, new byte[] {1}).status()));
     api().put(prefix + "/lis", new byte[] {1}); // shares the prefix text but not the directory
     List<String> added = new ArrayList<>();
+    // Meanwhile another writer keeps adding files at random places in the listing.
+    Thread background = new Thread(() -> {
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 30; i++) {
+        api().put(dir + String.format("f-%03d-bg%02d", random.nextInt(24), i), new byte[] {3});
+      }
+    }, "listing-writer");
+    background.start();
 
     List<String> seen = new ArrayList<>();
     int pages = 0;
@@ -272,6 +280,7 @@ class FileReadsIT {
         }
       }
     } while (cursor != null && pages < 50);
+    background.join(60_000);
 
     assertTrue(pages >= 3, "pages: " + pages);
     assertEquals(new HashSet<>(seen).size(), seen.size(), "no file listed twice: " + seen);
