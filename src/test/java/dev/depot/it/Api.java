@@ -53,6 +53,23 @@ public final class Api {
     }
   }
 
+  /** Sends a request and hands back the whole response, headers included, body as the handler reads it. */
+  public <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    try {
+      return http.send(request, body);
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + request.method() + " " + request.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A request builder for {@code files/{rawPath}}. */
+  public HttpRequest.Builder file(String rawPath) {
+    return HttpRequest.newBuilder(uri("files/" + rawPath));
+  }
+
   public Reply put(String rawPath, HttpRequest.BodyPublisher body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri("files/" + rawPath)).PUT(body);
     if (contentType != null) {

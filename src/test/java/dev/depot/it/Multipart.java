@@ -28,8 +28,18 @@ public final class Multipart {
   }
 
   public Multipart file(String name, String filename, String contentType, Supplier<InputStream> content, long size) {
+    return file(name, filename, contentType, "", content, size);
+  }
+
+  /** A file part with extra part headers, e.g. {@code "Content-MD5: …\r\n"}. */
+  public Multipart file(String name, String filename, byte[] content, String extraHeaders) {
+    return file(name, filename, "application/octet-stream", extraHeaders, () -> new ByteArrayInputStream(content), content.length);
+  }
+
+  private Multipart file(
+      String name, String filename, String contentType, String extraHeaders, Supplier<InputStream> content, long size) {
     text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
-        + "\"\r\nContent-Type: " + contentType + "\r\n\r\n");
+        + "\"\r\nContent-Type: " + contentType + "\r\n" + extraHeaders + "\r\n");
     pieces.add(content);
     length += size;
     text("\r\n");

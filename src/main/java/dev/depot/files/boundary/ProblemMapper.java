@@ -35,7 +35,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           Map.entry("UPLOAD_INCOMPLETE", 400),
           Map.entry("MALFORMED_MULTIPART", 400),
           Map.entry("MISSING_FILE_PART", 400),
+          Map.entry("DIGEST_MISMATCH", 400),
+          Map.entry("INVALID_DIGEST", 400),
+          Map.entry("INVALID_PARAMETER", 400),
+          Map.entry("NOT_FOUND", 404),
           Map.entry("PATH_CONFLICT", 409),
+          Map.entry("PRECONDITION_FAILED", 412),
           Map.entry("UPLOAD_TOO_LARGE", 413),
           Map.entry("MULTIPART_LIMIT", 413),
           Map.entry("INSUFFICIENT_STORAGE", 507),
@@ -48,7 +53,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (failure instanceof DepotException depot) {
       int status = STATUS.getOrDefault(depot.code(), 500);
       if (status >= 500) {
-        LOG.log(Level.WARNING, "Upload failed: " + depot.code(), depot);
+        LOG.log(Level.WARNING, "Request failed: " + depot.code(), depot);
       }
       return problem(status, depot.code(), depot.getMessage());
     }
@@ -63,6 +68,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   }
 
   private Response problem(int status, String code, String detail) {
+    return problem(status, code, detail, uriInfo).build();
+  }
+
+  /**
+   * A problem response, for the rare answer that needs headers beside the body (a 416 names the
+   * representation's length in {@code Content-Range}); everything else goes through {@link #toResponse}.
+   */
+  static Response.ResponseBuilder problem(int status, String code, String detail, UriInfo uriInfo) {
     Response.StatusType type = Response.Status.fromStatusCode(status);
     JsonObjectBuilder body =
         Json.createObjectBuilder()
@@ -74,7 +87,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (uriInfo != null) {
       body.add("instance", uriInfo.getRequestUri().getRawPath());
     }
-    return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString()).build();
+    return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString());
   }
 
   private static String titleOf(int status) {

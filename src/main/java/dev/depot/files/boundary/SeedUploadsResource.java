@@ -5,6 +5,7 @@ import dev.depot.files.control.StoragePaths;
 import dev.depot.files.control.Uploads;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -14,13 +15,16 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 
 /**
  * The two endpoints of the Starlette/FastAPI application Depot replaces, with their answers, so its
  * clients work unchanged: {@code POST /upload} (multipart, file field {@code upload_file}) and {@code
- * POST /stream?filename=…&filedir=…} (raw body). Both store like {@link FilesResource}.
+ * POST /stream?filename=…&filedir=…} (raw body). Both store like {@link FilesResource}; {@code /stream}
+ * also honours conditional and digest headers when a client sends them (the seed had none, so its
+ * clients see no change).
  */
 @Path("")
 @RequestScoped
@@ -37,28 +41,35 @@ public class SeedUploadsResource {
   @Path("upload")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   @Produces(MediaType.APPLICATION_JSON)
-  public SeedUploadJson upload(
+  public Response upload(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       InputStream body) {
     Uploads.Stored stored =
         multipart.storeOne(new MultipartUploads.Body(body, contentType, ContentLength.parse(contentLength)), SEED_FILE_FIELD);
-    return new SeedUploadJson(stored.file().getOriginalFilename(), stored.file().getSize());
+    return Response.ok(new SeedUploadJson(stored.file().getOriginalFilename(), stored.file().getSize()))
+        .header(DigestFields.REPR_DIGEST, DigestFields.reprDigest(stored.file().getSha256()))
+        .build();
   }
 
   @POST
   @Path("stream")
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public SeedStreamJson stream(
+  public Response stream(
       @QueryParam("filename") String filename,
       @QueryParam("filedir") String filedir,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @BeanParam WriteHeaders conditions,
       InputStream body) {
     String key = StoragePaths.join(filedir, filename);
     Uploads.Stored stored =
-        uploads.storeBody(new Uploads.Upload(key, body, contentType, filename, ContentLength.parse(contentLength)));
-    return new SeedStreamJson(FileLinks.of(uriInfo, stored.file().getPath()).toString());
+        uploads.storeBody(
+            new Uploads.Upload(
+                key, body, contentType, filename, ContentLength.parse(contentLength), conditions.precondition(), conditions.digests()));
+    return Response.ok(new SeedStreamJson(FileLinks.of(uriInfo, stored.file().getPath()).toString()))
+        .header(DigestFields.REPR_DIGEST, DigestFields.reprDigest(stored.file().getSha256()))
+        .build();
   }
 }

@@ -1,6 +1,8 @@
 /**
- * HTTP only: resources, request/response records, and the one exception mapper that turns every
- * failure into {@code application/problem+json} (RFC 9457). Must not touch {@code java.nio.file} or the
- * {@code EntityManager}; it delegates to the control layer.
+ * HTTP only: resources, request/response records, the HTTP rules that are pure syntax and semantics
+ * (byte ranges, entity tags, conditional requests, HTTP dates, Content-Disposition), and the one
+ * exception mapper that turns every failure into {@code application/problem+json} (RFC 9457). Must not
+ * touch {@code java.nio.file} or the {@code EntityManager}; it delegates to the control layer. Only
+ * portable JAX-RS API is used (no Jersey or RESTEasy types), so the WAR runs on either.
  */
 package dev.depot.files.boundary;

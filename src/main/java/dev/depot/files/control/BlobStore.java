@@ -2,6 +2,8 @@ package dev.depot.files.control;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * Depot's storage engine: bytes in, under a key. It knows nothing of HTTP or metadata; the caller
@@ -10,7 +12,9 @@ import java.io.InputStream;
  * <p>A write has two steps so that metadata can be committed in between: {@link #stage} streams the
  * bytes to a private temp file on the destination filesystem, computing size and SHA-256 on the way;
  * {@link #publish} makes the staged file visible under its key by one atomic rename, and returns a
- * {@link Publication} that can still be undone until it is confirmed.
+ * {@link Publication} that can still be undone until it is confirmed. Removing works the same way.
+ * Reading opens the content as it is at that moment: a later replace or remove does not change what
+ * an open {@link Content} reads.
  */
 public interface BlobStore {
 
@@ -32,6 +36,49 @@ public interface BlobStore {
 
   /** Atomically makes {@code blob} the content of {@code key}, replacing any previous content. */
   Publication publish(StagedBlob blob, String key);
+
+  /**
+   * Opens the current content of {@code key} for reading.
+   *
+   * @return empty if nothing is stored under the key
+   */
+  Optional<Content> open(String key);
+
+  /**
+   * Atomically takes the content of {@code key} away; it can be put back until the removal is
+   * confirmed.
+   *
+   * @return empty if nothing is stored under the key
+   */
+  Optional<Removal> remove(String key);
+
+  /** Stored bytes, open for reading; close it when done. */
+  interface Content extends AutoCloseable {
+
+    /** Size in bytes of the content that was opened. */
+    long size();
+
+    /**
+     * Copies {@code length} bytes starting at {@code offset} to {@code out}, through a fixed buffer.
+     *
+     * @throws IOException only if writing to {@code out} fails (the reader went away); a failure to
+     *     read the stored bytes is a {@link StorageFailureException}
+     */
+    void copyTo(OutputStream out, long offset, long length) throws IOException;
+
+    @Override
+    void close();
+  }
+
+  /** An atomic removal that is not yet final. */
+  interface Removal {
+
+    /** Makes the removal final. */
+    void confirm();
+
+    /** Undoes the removal: the content comes back under its key. */
+    void rollback();
+  }
 
   /** An atomic publish that is not yet final. */
   interface Publication {

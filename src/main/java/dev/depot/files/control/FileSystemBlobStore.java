@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -16,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -105,6 +107,42 @@ public final class FileSystemBlobStore implements BlobStore {
       throw new StorageFailureException("The server's storage is misconfigured.", e);
     } catch (IOException e) {
       throw storageFailure(e);
+    }
+  }
+
+  @Override
+  public Optional<Content> open(String key) {
+    Path target = StoragePaths.resolve(layout.results(), key);
+    try {
+      return Optional.of(FileContent.open(target));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "Storage I/O failure", e);
+      throw new StorageFailureException("The server could not read the stored file.", e);
+    }
+  }
+
+  @Override
+  public Optional<Removal> remove(String key) {
+    Path target = StoragePaths.resolve(layout.results(), key);
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    Path aside = layout.temp().resolve("removed-" + UUID.randomUUID() + ".bak");
+    try {
+      // A rename, not a delete: readers that opened the file keep reading it, and a failed metadata
+      // commit can put it back.
+      Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+      if (fsync) {
+        fsyncDirectory(target.getParent());
+      }
+      return Optional.of(new FileRemoval(target, aside));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "Storage I/O failure", e);
+      throw new StorageFailureException("The server could not remove the stored file.", e);
     }
   }
 

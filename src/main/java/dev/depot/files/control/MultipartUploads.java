@@ -107,7 +107,14 @@ public class MultipartUploads {
 
   private Uploads.Stored storePart(FileItemInput part, String dir) throws IOException {
     String key = StoragePaths.join(dir, StoragePaths.baseName(part.getName()));
-    return uploads.store(new Uploads.Upload(key, part.getInputStream(), part.getContentType(), part.getName(), -1));
+    // A part may carry its own digest headers; they are verified like a request's.
+    ClientDigests digests =
+        ClientDigests.fromHeaders(
+            part.getHeaders().getHeader("Repr-Digest"),
+            part.getHeaders().getHeader("Content-Digest"),
+            part.getHeaders().getHeader("Content-MD5"));
+    return uploads.store(
+        new Uploads.Upload(key, part.getInputStream(), part.getContentType(), part.getName(), -1, WritePrecondition.NONE, digests));
   }
 
   /** What to do with each part; fields arrive fully read (and capped), files as streams. */

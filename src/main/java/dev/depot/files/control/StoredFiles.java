@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** The JPA repository of {@link StoredFile}s. Returns {@link Optional}, never null. */
@@ -39,6 +40,41 @@ public class StoredFiles {
     Optional<StoredFile> row = findByPath(path);
     row.ifPresent(em::remove);
     return row.isPresent();
+  }
+
+  /**
+   * One keyset page: up to {@code limit} rows whose path starts with {@code prefix} and comes after
+   * {@code after}, in path order (the database's order of the path column). Rows inserted meanwhile
+   * never shift a page: a client continuing from the last path it saw sees each old row exactly once.
+   */
+  public List<StoredFile> page(String prefix, String after, int limit) {
+    return em.createNamedQuery(StoredFile.PAGE, StoredFile.class)
+        .setParameter("after", after)
+        .setParameter("pattern", likePrefix(prefix))
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /** Deletes the row of {@code path} in its own transaction; false if there was none. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean delete(String path) {
+    // find + remove rather than a bulk DELETE, which would bypass the provider's shared cache
+    Optional<StoredFile> row = findByPath(path);
+    row.ifPresent(em::remove);
+    em.flush();
+    return row.isPresent();
+  }
+
+  /** {@code prefix} as a LIKE pattern that matches it literally, then anything ({@code !} escapes). */
+  static String likePrefix(String prefix) {
+    StringBuilder pattern = new StringBuilder(prefix.length() + 1);
+    for (char c : prefix.toCharArray()) {
+      if (c == '!' || c == '%' || c == '_') {
+        pattern.append('!');
+      }
+      pattern.append(c);
+    }
+    return pattern.append('%').toString();
   }
 
   /**

@@ -33,8 +33,24 @@ public class Uploads {
   @Inject SpaceAdmission admission;
   @Inject PathLocks locks;
 
-  /** What to store: where, from what stream, and what the client said about it. */
-  public record Upload(String key, InputStream body, String contentType, String originalFilename, long declaredLength) {}
+  /**
+   * What to store: where, from what stream, and what the client said about it — including what it
+   * expects the path's current version to be and digests of the body to verify.
+   */
+  public record Upload(
+      String key,
+      InputStream body,
+      String contentType,
+      String originalFilename,
+      long declaredLength,
+      WritePrecondition precondition,
+      ClientDigests digests) {
+
+    /** An unconditional upload with no client digests. */
+    public Upload(String key, InputStream body, String contentType, String originalFilename, long declaredLength) {
+      this(key, body, contentType, originalFilename, declaredLength, WritePrecondition.NONE, ClientDigests.NONE);
+    }
+  }
 
   /** A stored file's row, and whether its path was new. */
   public record Stored(StoredFile file, boolean created) {}
@@ -67,13 +83,17 @@ public class Uploads {
     if (upload.declaredLength() > max) {
       throw new UploadTooLargeException("The file is larger than the limit of " + max + " bytes.");
     }
-    try (SpaceAdmission.Ticket ticket = admission.admit(layout.results(), upload.declaredLength());
-        StagedBlob staged = store.stage(ticket.watch(upload.body()), max)) {
-      if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
-        throw new UploadIncompleteException(
-            "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
+    checkPrecondition(key, upload.precondition()); // fail fast; checked again under the lock
+    try (SpaceAdmission.Ticket ticket = admission.admit(layout.results(), upload.declaredLength())) {
+      ClientDigests.Verifier digests = upload.digests().verifier(ticket.watch(upload.body()));
+      try (StagedBlob staged = store.stage(digests.stream(), max)) {
+        if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
+          throw new UploadIncompleteException(
+              "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
+        }
+        digests.verify(staged.sha256()); // a mismatch discards the staged blob: nothing replaced, no row
+        return publish(store, key, staged, upload);
       }
-      return publish(store, key, staged, upload);
     }
   }
 
@@ -86,6 +106,7 @@ public class Uploads {
     ReentrantLock lock = locks.forPath(key);
     lock.lock();
     try {
+      checkPrecondition(key, upload.precondition());
       BlobStore.Publication publication = store.publish(staged, key);
       try {
         StoredFiles.Recorded row =
@@ -98,6 +119,12 @@ public class Uploads {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void checkPrecondition(String key, WritePrecondition precondition) {
+    if (!precondition.isNone()) {
+      precondition.check(storedFiles.findByPath(key));
     }
   }
 

@@ -1,9 +1,14 @@
 /**
  * Use cases and engines for stored files: {@link dev.depot.files.control.Uploads} (store one stream
- * under one path), {@link dev.depot.files.control.MultipartUploads} (stream a multipart body part by
- * part), {@link dev.depot.files.control.FileSystemBlobStore} (stage, fsync, atomic publish), {@link
- * dev.depot.files.control.StoragePaths} (what an untrusted path may be) and {@link
- * dev.depot.files.control.StoredFiles} (the JPA repository). Nothing here may depend on JAX-RS or
- * servlet types; failures are {@link dev.depot.files.control.DepotException}s with stable codes.
+ * under one path, optionally conditional and digest-checked), {@link
+ * dev.depot.files.control.MultipartUploads} (stream a multipart body part by part), {@link
+ * dev.depot.files.control.Downloads} (a file's row, and its bytes opened consistently with it), {@link
+ * dev.depot.files.control.Listings} (keyset pages of rows), {@link dev.depot.files.control.Removals}
+ * (file and row go together), {@link dev.depot.files.control.FileSystemBlobStore} (stage, fsync, atomic
+ * publish, open, remove), {@link dev.depot.files.control.StoragePaths} (what an untrusted path may be)
+ * and {@link dev.depot.files.control.StoredFiles} (the JPA repository). Everything that changes or
+ * reads a path's file and row together does it under the path's lock ({@code PathLocks}). Nothing here
+ * may depend on JAX-RS or servlet types; failures are {@link dev.depot.files.control.DepotException}s
+ * with stable codes.
  */
 package dev.depot.files.control;

@@ -18,10 +18,17 @@ import java.util.UUID;
 @Entity
 @Table(name = "stored_file", uniqueConstraints = @UniqueConstraint(name = "uk_stored_file_path", columnNames = "path"))
 @NamedQuery(name = StoredFile.FIND_BY_PATH, query = "SELECT f FROM StoredFile f WHERE f.path = :path")
+// Keyset page: rows after :after (the last path of the previous page), whose path matches :pattern (a
+// LIKE prefix pattern with '!' as escape character), in path order. '!' rather than '\' because a
+// backslash is itself an escape in some databases' string literals.
+@NamedQuery(
+    name = StoredFile.PAGE,
+    query = "SELECT f FROM StoredFile f WHERE f.path > :after AND f.path LIKE :pattern ESCAPE '!' ORDER BY f.path")
 @NamedQuery(name = StoredFile.PATHS_AFTER, query = "SELECT f.path FROM StoredFile f WHERE f.path > :after ORDER BY f.path")
 public class StoredFile {
 
   public static final String FIND_BY_PATH = "StoredFile.findByPath";
+  public static final String PAGE = "StoredFile.page";
   public static final String PATHS_AFTER = "StoredFile.pathsAfter";
 
   @Id

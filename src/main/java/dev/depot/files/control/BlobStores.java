@@ -1,0 +1,27 @@
+package dev.depot.files.control;
+
+import dev.depot.config.DepotSettings;
+import dev.depot.config.StorageLayout;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
+
+/**
+ * The {@link BlobStore} for the storage layout in force now ({@code depot.results-dir} may change while
+ * Depot runs, so it is looked up per request).
+ */
+@ApplicationScoped
+public class BlobStores {
+
+  @Inject DepotSettings settings;
+
+  public BlobStore current() {
+    StorageLayout layout;
+    try {
+      layout = settings.layout();
+    } catch (UncheckedIOException e) {
+      throw new StorageFailureException("The server's storage is not available.", e);
+    }
+    return new FileSystemBlobStore(layout, settings.fsync());
+  }
+}

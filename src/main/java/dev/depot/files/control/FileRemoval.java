@@ -1,0 +1,44 @@
+package dev.depot.files.control;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A removal by {@link FileSystemBlobStore}: the file was renamed aside into the temp directory (same
+ * filesystem), so it can be put back until the caller confirms, and readers that had it open finish.
+ */
+final class FileRemoval implements BlobStore.Removal {
+
+  private static final Logger LOG = Logger.getLogger(FileRemoval.class.getName());
+
+  private final Path target;
+  private final Path aside;
+
+  FileRemoval(Path target, Path aside) {
+    this.target = target;
+    this.aside = aside;
+  }
+
+  @Override
+  public void confirm() {
+    try {
+      Files.deleteIfExists(aside);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Could not delete removed file " + aside, e);
+    }
+  }
+
+  @Override
+  public void rollback() {
+    try {
+      // The caller holds the path's lock, so no writer can have published the key meanwhile.
+      Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "Could not undo the removal of " + target + "; its bytes are in " + aside, e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.depot.files.control;
+
+import dev.depot.files.entity.StoredFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Lists stored files from the database, in path order, a page at a time. Pages are keyset-paginated:
+ * the cursor is the last path of the previous page (base64url, so clients treat it as opaque), and the
+ * next page starts strictly after it. Unlike an offset, that stays correct while files are added or
+ * removed: no row is seen twice and none that existed throughout is skipped.
+ */
+@ApplicationScoped
+public class Listings {
+
+  /** Page size when a client names none. */
+  public static final int DEFAULT_LIMIT = 100;
+
+  /** Largest page; a larger {@code limit} is capped to it. */
+  public static final int MAX_LIMIT = 1000;
+
+  @Inject StoredFiles storedFiles;
+
+  /** One page, and the cursor of the next one if there may be more. */
+  public record Page(List<StoredFile> items, Optional<String> next) {}
+
+  /**
+   * @param prefix only paths starting with it (literally; may end mid-segment); null for all
+   * @param limit page size, null for {@link #DEFAULT_LIMIT}; capped at {@link #MAX_LIMIT}
+   * @param cursor the {@code next} of the previous page, null for the first
+   * @throws InvalidParameterException if the limit is below 1, the cursor is not one Depot made, or
+   *     the prefix is longer than a path can be
+   */
+  public Page list(String prefix, Integer limit, String cursor) {
+    String p = prefix == null ? "" : prefix;
+    if (p.getBytes(StandardCharsets.UTF_8).length > StoragePaths.MAX_KEY_BYTES) {
+      throw new InvalidParameterException("The prefix is longer than a path can be.");
+    }
+    if (limit != null && limit < 1) {
+      throw new InvalidParameterException("The limit must be at least 1.");
+    }
+    int size = limit == null ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT);
+    String after = cursor == null || cursor.isEmpty() ? "" : decode(cursor);
+    // One row more than asked tells whether another page exists, so the last page has no cursor.
+    List<StoredFile> rows = storedFiles.page(p, after, size + 1);
+    if (rows.size() <= size) {
+      return new Page(rows, Optional.empty());
+    }
+    List<StoredFile> page = rows.subList(0, size);
+    return new Page(List.copyOf(page), Optional.of(encode(page.get(size - 1).getPath())));
+  }
+
+  static String encode(String path) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String decode(String cursor) {
+    try {
+      byte[] bytes = Base64.getUrlDecoder().decode(cursor);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new InvalidParameterException("The cursor is not one this server gave out.", e);
+    }
+  }
+}

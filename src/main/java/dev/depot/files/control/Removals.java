@@ -1,0 +1,55 @@
+package dev.depot.files.control;
+
+import dev.depot.files.entity.StoredFile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * Deletes stored files: file and row go together. Under the path's lock the file is renamed aside,
+ * then the row is deleted; if that commit fails the file is put back, so a failed delete changes
+ * nothing. Readers that opened the file before finish reading it.
+ */
+@ApplicationScoped
+public class Removals {
+
+  private static final Logger LOG = Logger.getLogger(Removals.class.getName());
+
+  @Inject StoredFiles storedFiles;
+  @Inject BlobStores blobStores;
+  @Inject PathLocks locks;
+
+  /**
+   * @throws UnknownPathException if nothing is stored at {@code path}
+   * @throws PreconditionFailedException if the current version does not satisfy {@code precondition}
+   */
+  public void remove(String path, WritePrecondition precondition) {
+    String key = StoragePaths.key(path);
+    BlobStore store = blobStores.current();
+    ReentrantLock lock = locks.forPath(key);
+    lock.lock();
+    try {
+      Optional<StoredFile> row = storedFiles.findByPath(key);
+      if (row.isEmpty()) {
+        throw new UnknownPathException("No file is stored at this path.");
+      }
+      precondition.check(row);
+      Optional<BlobStore.Removal> removal = store.remove(key);
+      if (removal.isEmpty()) {
+        // The row outlived its file (removed by hand?): deleting the row makes them agree again.
+        LOG.warning(() -> "Stored file " + key + " had a row but no file; deleting the row");
+      }
+      try {
+        storedFiles.delete(key);
+      } catch (RuntimeException e) {
+        removal.ifPresent(BlobStore.Removal::rollback);
+        throw e;
+      }
+      removal.ifPresent(BlobStore.Removal::confirm);
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.depot.files.control;
+
+import dev.depot.files.entity.StoredFile;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a writer expects the current version of a path to be (HTTP's {@code If-Match} and {@code
+ * If-None-Match}, RFC 9110 §13.1.1–2, with the version named by its SHA-256). Checked against the
+ * path's row before the body is read (fail fast) and again under the path's lock right before the
+ * commit, so the check and the write are atomic with respect to other writers of the path.
+ *
+ * @param ifMatch null when not asked; otherwise the write proceeds only if the path exists and (unless
+ *     {@link Versions#any()}) its SHA-256 is one of the given
+ * @param ifNoneMatch null when not asked; otherwise the write is refused if the path exists and (unless
+ *     {@link Versions#any()}) its SHA-256 is one of the given
+ */
+public record WritePrecondition(Versions ifMatch, Versions ifNoneMatch) {
+
+  /** No condition: last writer wins. */
+  public static final WritePrecondition NONE = new WritePrecondition(null, null);
+
+  /** Create-only: refused if anything is stored at the path. */
+  public static final WritePrecondition CREATE_ONLY = new WritePrecondition(null, Versions.ANY);
+
+  /** A set of versions (SHA-256, lowercase hex), or any version ({@code *}). */
+  public record Versions(boolean any, Set<String> sha256s) {
+
+    public static final Versions ANY = new Versions(true, Set.of());
+
+    public Versions {
+      sha256s = Set.copyOf(sha256s);
+    }
+
+    public static Versions of(Set<String> sha256s) {
+      return new Versions(false, sha256s);
+    }
+
+    boolean contains(StoredFile file) {
+      return any || sha256s.contains(file.getSha256());
+    }
+  }
+
+  public boolean isNone() {
+    return ifMatch == null && ifNoneMatch == null;
+  }
+
+  /**
+   * @throws PreconditionFailedException if {@code current} (the path's row, empty if nothing is stored
+   *     there) does not satisfy this precondition
+   */
+  public void check(Optional<StoredFile> current) {
+    if (ifMatch != null && !current.map(ifMatch::contains).orElse(false)) {
+      throw new PreconditionFailedException(
+          current.isEmpty()
+              ? "Nothing is stored at this path, but the request requires an existing version."
+              : "The file at this path is not the version the request requires.");
+    }
+    if (ifNoneMatch != null && current.map(ifNoneMatch::contains).orElse(false)) {
+      throw new PreconditionFailedException(
+          ifNoneMatch.any()
+              ? "A file is already stored at this path."
+              : "The file at this path is a version the request excludes.");
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.depot.files.control;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depot.files.entity.StoredFile;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WritePreconditionTest {
+
+  private static final Optional<StoredFile> NOTHING = Optional.empty();
+
+  private static Optional<StoredFile> stored(String sha256) {
+    StoredFile file = new StoredFile("a/b", Instant.now());
+    file.describe(1, sha256, "text/plain", null, Instant.now());
+    return Optional.of(file);
+  }
+
+  @Test
+  void noneAllowsAnything() {
+    assertTrue(WritePrecondition.NONE.isNone());
+    assertDoesNotThrow(() -> WritePrecondition.NONE.check(NOTHING));
+    assertDoesNotThrow(() -> WritePrecondition.NONE.check(stored("aa")));
+  }
+
+  @Test
+  void createOnlyRefusesAnExistingPath() {
+    assertDoesNotThrow(() -> WritePrecondition.CREATE_ONLY.check(NOTHING));
+    assertThrows(PreconditionFailedException.class, () -> WritePrecondition.CREATE_ONLY.check(stored("aa")));
+  }
+
+  @Test
+  void ifMatchNeedsTheCurrentVersion() {
+    WritePrecondition ifMatch = new WritePrecondition(WritePrecondition.Versions.of(Set.of("aa", "bb")), null);
+
+    assertDoesNotThrow(() -> ifMatch.check(stored("bb")));
+    assertThrows(PreconditionFailedException.class, () -> ifMatch.check(stored("cc")));
+    assertThrows(PreconditionFailedException.class, () -> ifMatch.check(NOTHING));
+  }
+
+  @Test
+  void ifMatchAnyNeedsSomeVersion() {
+    WritePrecondition any = new WritePrecondition(WritePrecondition.Versions.ANY, null);
+
+    assertDoesNotThrow(() -> any.check(stored("cc")));
+    assertThrows(PreconditionFailedException.class, () -> any.check(NOTHING));
+  }
+
+  @Test
+  void ifNoneMatchWithTagsRefusesOnlyThoseVersions() {
+    WritePrecondition notThese = new WritePrecondition(null, WritePrecondition.Versions.of(Set.of("aa")));
+
+    assertThrows(PreconditionFailedException.class, () -> notThese.check(stored("aa")));
+    assertDoesNotThrow(() -> notThese.check(stored("bb")));
+    assertDoesNotThrow(() -> notThese.check(NOTHING));
+  }
+}
