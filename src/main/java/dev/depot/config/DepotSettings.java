@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -25,7 +25,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * WildFly: Configuration → System Properties or {@code jboss-cli}) or as environment variables
  * ({@code DEPOT_RESULTS_DIR}). Every getter reads the current value, so a change applies to the next
  * upload without a redeploy. An invalid value is logged once and the last good value (at first, the
- * default) stays in force, so a typo never fails uploads obscurely.
+ * default) stays in force, so a typo never fails uploads obscurely; {@link #problems()} lists what is
+ * wrong right now, for the health checks.
  */
 @ApplicationScoped
 public class DepotSettings {
@@ -49,6 +50,21 @@ public class DepotSettings {
   private final Map<String, Object> lastGood = new ConcurrentHashMap<>();
   private final Map<String, String> reportedInvalid = new ConcurrentHashMap<>();
   private final Map<StorageLayout, Boolean> preparedLayouts = new ConcurrentHashMap<>();
+  /** Setting key → what is wrong with its current value, as last read; safe to show an operator. */
+  private final Map<String, String> problems = new ConcurrentHashMap<>();
+  /** The layout of the last successful {@link #layout()}: kept when a changed one is unusable. */
+  private volatile StorageLayout lastGoodLayout;
+
+  private final Function<String, Optional<String>> source;
+
+  public DepotSettings() {
+    this(DepotSettings::raw);
+  }
+
+  /** For tests: settings read from {@code source} instead of the server's configuration. */
+  DepotSettings(Function<String, Optional<String>> source) {
+    this.source = source;
+  }
 
   /**
    * {@code depot.results-dir}: absolute directory where stored files live. Defaults to {@code
@@ -101,11 +117,11 @@ public class DepotSettings {
 
   /**
    * {@code depot.min-free-space}: space always left free on the results filesystem; an upload that
-   * would eat into it is refused with 507 before (declared length) or while (chunked) it is written.
-   * Defaults to 1GiB.
+   * would eat into it is refused with 507 before (declared length) or while (chunked) it is written,
+   * and below it the readiness check reports DOWN. Defaults to 1GiB.
    */
   public long minFreeSpace() {
-    return value(MIN_FREE_SPACE, DataSize::parse, 1L << 30);
+    return value(MIN_FREE_SPACE, DepotSettings::nonNegativeSize, 1L << 30);
   }
 
   /**
@@ -125,35 +141,94 @@ public class DepotSettings {
   }
 
   /**
-   * The current results and temp directories, created if missing and checked: both writable, temp not
-   * world-accessible, and both on one filesystem (else a warning: publishing needs a rename).
-   *
-   * @throws UncheckedIOException if a directory cannot be created or is not writable
+   * What is wrong with the configuration right now: every setting is read afresh, and each invalid
+   * one (or an unusable directory) maps its key to a reason written for an operator. The values in
+   * force are the last good ones. Empty when all is well.
    */
-  public StorageLayout layout() {
-    StorageLayout layout = new StorageLayout(resultsDir(), tempDir());
-    if (!preparedLayouts.containsKey(layout)) {
-      prepare(layout);
-      preparedLayouts.put(layout, Boolean.TRUE);
+  public Map<String, String> problems() {
+    resultsDir();
+    tempDir();
+    maxFileSize();
+    maxParts();
+    maxPartHeaderSize();
+    maxFieldSize();
+    fsync();
+    minFreeSpace();
+    tempMaxAge();
+    reconcile();
+    try {
+      layout();
+    } catch (UncheckedIOException e) {
+      // recorded in problems by layout()
     }
-    return layout;
+    return new TreeMap<>(problems);
   }
 
-  private static void prepare(StorageLayout layout) {
+  /**
+   * The current results and temp directories, created if missing and checked: both writable, temp not
+   * world-accessible, and both on one filesystem (else a warning: publishing needs a rename). When a
+   * changed setting names a directory that cannot be used, the problem is logged once and reported by
+   * {@link #problems()}, and the last good layout stays in force while it is still writable.
+   *
+   * @throws UncheckedIOException if the directories cannot be created or are not writable, and there
+   *     is no usable earlier layout to keep
+   */
+  public StorageLayout layout() {
+    StorageLayout wanted = new StorageLayout(resultsDir(), tempDir());
+    if (preparedLayouts.containsKey(wanted)) {
+      clearLayoutProblems();
+      lastGoodLayout = wanted;
+      return wanted;
+    }
     try {
-      Files.createDirectories(layout.results());
-      if (!Files.isDirectory(layout.temp())) {
-        Files.createDirectories(layout.temp());
+      prepare(wanted);
+    } catch (UnusableDirectoryException e) {
+      StorageLayout kept = lastGoodLayout;
+      boolean keep = kept != null && !kept.equals(wanted) && Files.isWritable(kept.results()) && Files.isWritable(kept.temp());
+      String reason = e.reason + (keep ? "; keeping the previous directory" : "");
+      if (!reason.equals(problems.put(e.key, reason))) {
+        LOG.severe(() -> "Depot storage directory " + e.key + " " + e.dir + " is not usable: " + e.getMessage()
+            + (keep ? "; keeping " + (e.key.equals(RESULTS_DIR) ? kept.results() : kept.temp()) : ""));
       }
+      if (keep) {
+        return kept;
+      }
+      throw new UncheckedIOException(e);
+    }
+    preparedLayouts.put(wanted, Boolean.TRUE);
+    clearLayoutProblems();
+    lastGoodLayout = wanted;
+    return wanted;
+  }
+
+  private void clearLayoutProblems() {
+    // A directory problem is only about the layout; a parse problem of the same key stays.
+    problems.computeIfPresent(RESULTS_DIR, (k, v) -> reportedInvalid.containsKey(k) ? v : null);
+    problems.computeIfPresent(TEMP_DIR, (k, v) -> reportedInvalid.containsKey(k) ? v : null);
+  }
+
+  /** A configured directory that cannot be created or written: which setting, and why. */
+  private static final class UnusableDirectoryException extends IOException {
+    final String key;
+    final Path dir;
+    final String reason;
+
+    UnusableDirectoryException(String key, Path dir, String reason, Throwable cause) {
+      super(reason + ": " + dir, cause);
+      this.key = key;
+      this.dir = dir;
+      this.reason = reason;
+    }
+  }
+
+  private static void prepare(StorageLayout layout) throws UnusableDirectoryException {
+    createWritable(RESULTS_DIR, layout.results());
+    createWritable(TEMP_DIR, layout.temp());
+    try {
       try {
         Files.setPosixFilePermissions(layout.temp(), PosixFilePermissions.fromString("rwx------"));
       } catch (UnsupportedOperationException e) {
         LOG.fine("temp directory permissions not set: filesystem is not POSIX");
-      }
-      for (Path dir : new Path[] {layout.results(), layout.temp()}) {
-        if (!Files.isWritable(dir)) {
-          throw new IOException("directory is not writable: " + dir);
-        }
       }
       FileStore resultsStore = Files.getFileStore(layout.results());
       FileStore tempStore = Files.getFileStore(layout.temp());
@@ -169,30 +244,51 @@ public class DepotSettings {
       }
       LOG.info(() -> "Depot stores files in " + layout.results() + ", staging in " + layout.temp());
     } catch (IOException e) {
-      LOG.log(Level.SEVERE, "Depot storage directories are not usable: " + e.getMessage());
-      throw new UncheckedIOException(e);
+      throw new UnusableDirectoryException(TEMP_DIR, layout.temp(), "cannot be prepared", e);
+    }
+  }
+
+  private static void createWritable(String key, Path dir) throws UnusableDirectoryException {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+      }
+    } catch (IOException e) {
+      throw new UnusableDirectoryException(key, dir, "cannot be created", e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UnusableDirectoryException(key, dir, "is not writable", null);
     }
   }
 
   @SuppressWarnings("unchecked")
   private <T> T value(String key, Function<String, T> parser, T defaultValue) {
-    Optional<String> raw = raw(key);
+    Optional<String> raw = source.apply(key);
     if (raw.isEmpty() || raw.get().isBlank()) {
       lastGood.remove(key);
-      reportedInvalid.remove(key);
+      valid(key);
       return defaultValue;
     }
     try {
       T parsed = parser.apply(raw.get().trim());
       lastGood.put(key, parsed);
-      reportedInvalid.remove(key);
+      valid(key);
       return parsed;
     } catch (IllegalArgumentException e) {
       T kept = (T) lastGood.getOrDefault(key, defaultValue);
       if (!raw.get().equals(reportedInvalid.put(key, raw.get()))) {
         LOG.warning(() -> "Invalid " + key + " '" + raw.get() + "': " + e.getMessage() + "; keeping " + kept);
       }
+      problems.put(key, "invalid value (" + e.getMessage() + "); keeping the "
+          + (lastGood.containsKey(key) ? "last good value" : "default"));
       return kept;
+    }
+  }
+
+  private void valid(String key) {
+    if (reportedInvalid.remove(key) != null) {
+      problems.remove(key);
+      LOG.info(() -> key + " is valid again");
     }
   }
 
@@ -230,6 +326,10 @@ public class DepotSettings {
       throw new IllegalArgumentException("must be greater than zero");
     }
     return size;
+  }
+
+  static long nonNegativeSize(String text) {
+    return DataSize.parse(text);
   }
 
   static int positiveInt(String text) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -109,8 +110,11 @@ public class Uploads {
       checkPrecondition(key, upload.precondition());
       BlobStore.Publication publication = store.publish(staged, key);
       try {
+        // Databases keep microseconds (PostgreSQL, H2 TIMESTAMP(6)): truncate first, so the answer
+        // holds the very instant a later read of the row returns.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         StoredFiles.Recorded row =
-            storedFiles.record(key, staged.size(), staged.sha256(), contentType, originalFilename, Instant.now());
+            storedFiles.record(key, staged.size(), staged.sha256(), contentType, originalFilename, now);
         publication.confirm();
         return new Stored(row.file(), row.created());
       } catch (RuntimeException e) {

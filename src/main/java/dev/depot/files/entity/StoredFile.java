@@ -1,6 +1,7 @@
 package dev.depot.files.entity;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
@@ -51,9 +52,11 @@ public class StoredFile {
   private String originalFilename;
 
   @Column(nullable = false)
+  @Convert(converter = InstantConverter.class)
   private Instant created;
 
   @Column(nullable = false)
+  @Convert(converter = InstantConverter.class)
   private Instant modified;
 
   @Version private long version;

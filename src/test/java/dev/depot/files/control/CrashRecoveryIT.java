@@ -130,7 +130,7 @@ class CrashRecoveryIT {
             "--deploy", System.getProperty("depot.war", "target/depot.war"),
             "--port", String.valueOf(port),
             "--rootdir", dir.resolve("root").toString(),
-            "--postbootcommandfile", System.getProperty("depot.payara.postboot", "docker/payara/micro-post-boot.asadmin"),
+            "--postbootcommandfile", System.getProperty("depot.payara.postboot", "docker/payara/depot.asadmin"),
             "--nocluster");
     process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
