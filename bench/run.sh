@@ -14,7 +14,8 @@
 #     -n           do not build (use target/depot.war and target/payara-micro.jar as they are)
 #
 # Ports (loopback only): Depot 19080, nginx PUT 19081, sink 19082 (override with DEPOT_PORT, NGINX_PORT,
-# SINK_PORT). Needs: nginx with the dav module (Debian nginx-light), curl, openssl, jcmd, python3.
+# SINK_PORT), DEPOT_WAR (another build), DEPOT_JAVA_OPTS (e.g. a JFR recording), JAVA, DEPOT_HEAP.
+# Needs: nginx with the dav module (Debian nginx-light), curl, openssl, jcmd, python3.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -128,7 +129,7 @@ start_depot() { # $1 = nofsync|fsync
   "$JAVA" -Xmx"$DEPOT_HEAP" ${DEPOT_JAVA_OPTS:-} \
     -Ddepot.results-dir="$DEPOT_DIR/results" -Ddepot.max-file-size=20GiB -Ddepot.min-free-space=1GiB \
     -Ddepot.fsync=$fsync \
-    -jar "$ROOT/target/payara-micro.jar" --deploy "$ROOT/target/depot.war" --port "$DEPOT_PORT" \
+    -jar "$ROOT/target/payara-micro.jar" --deploy "${DEPOT_WAR:-$ROOT/target/depot.war}" --port "$DEPOT_PORT" \
     --rootdir "$DEPOT_DIR/root" --nocluster --postbootcommandfile "$ROOT/docker/payara/micro-post-boot.asadmin" \
     > "$WORK/logs/depot-$1.log" 2>&1 &
   DEPOT_PID=$!
