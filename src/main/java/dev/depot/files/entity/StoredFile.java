@@ -1,7 +1,6 @@
 package dev.depot.files.entity;
 
 import jakarta.persistence.Column;
-import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
@@ -9,6 +8,8 @@ import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -51,13 +52,15 @@ public class StoredFile {
   @Column(name = "original_filename", length = 1024)
   private String originalFilename;
 
+  // OffsetDateTime (always UTC), not Instant: Jakarta Persistence 3.1 has no Instant basic type
+  // (EclipseLink serialises it to bytes), while OffsetDateTime maps to TIMESTAMP WITH TIME ZONE on
+  // EclipseLink and Hibernate alike. An AttributeConverter<Instant, Timestamp> broke on a cold read from
+  // H2, whose driver hands EclipseLink an OffsetDateTime for such a column.
   @Column(nullable = false)
-  @Convert(converter = InstantConverter.class)
-  private Instant created;
+  private OffsetDateTime created;
 
   @Column(nullable = false)
-  @Convert(converter = InstantConverter.class)
-  private Instant modified;
+  private OffsetDateTime modified;
 
   @Version private long version;
 
@@ -66,8 +69,8 @@ public class StoredFile {
   public StoredFile(String path, Instant now) {
     this.id = UUID.randomUUID().toString();
     this.path = path;
-    this.created = now;
-    this.modified = now;
+    this.created = utc(now);
+    this.modified = utc(now);
   }
 
   /** Records new content for this path; {@code created} stays the time the path was first stored. */
@@ -76,7 +79,11 @@ public class StoredFile {
     this.sha256 = sha256;
     this.contentType = contentType;
     this.originalFilename = originalFilename;
-    this.modified = now;
+    this.modified = utc(now);
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 
   public String getId() {
@@ -104,10 +111,10 @@ public class StoredFile {
   }
 
   public Instant getCreated() {
-    return created;
+    return created.toInstant();
   }
 
   public Instant getModified() {
-    return modified;
+    return modified.toInstant();
   }
 }
