@@ -8,12 +8,18 @@ import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
  * The metadata of one stored file, keyed by its path under the results directory. The id is generated
  * by the application (a UUID): EclipseLink's IDENTITY DDL is rejected by Payara's H2 2.2, and
  * {@code @GeneratedValue(AUTO)} means different things on EclipseLink and Hibernate.
+ *
+ * <p>Times are kept to the microsecond, the precision the column holds ({@code timestamp(6)}, what
+ * Hibernate and most databases use): a row read back must show the very time the upload that wrote it
+ * answered. Hibernate (WildFly) re-reads the row, so a nanosecond {@code Instant.now()} came back
+ * shortened; EclipseLink (Payara) served its cached copy, so the two servers disagreed.
  */
 @Entity
 @Table(name = "stored_file", uniqueConstraints = @UniqueConstraint(name = "uk_stored_file_path", columnNames = "path"))
@@ -54,8 +60,8 @@ public class StoredFile {
   public StoredFile(String path, Instant now) {
     this.id = UUID.randomUUID().toString();
     this.path = path;
-    this.created = now;
-    this.modified = now;
+    this.created = stored(now);
+    this.modified = this.created;
   }
 
   /** Records new content for this path; {@code created} stays the time the path was first stored. */
@@ -64,7 +70,11 @@ public class StoredFile {
     this.sha256 = sha256;
     this.contentType = contentType;
     this.originalFilename = originalFilename;
-    this.modified = now;
+    this.modified = stored(now);
+  }
+
+  private static Instant stored(Instant time) {
+    return time.truncatedTo(ChronoUnit.MICROS);
   }
 
   public String getId() {
