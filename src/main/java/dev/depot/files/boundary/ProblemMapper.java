@@ -63,6 +63,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   }
 
   private Response problem(int status, String code, String detail) {
+    String instance = uriInfo != null ? uriInfo.getRequestUri().getRawPath() : null;
+    return Response.status(status).type(PROBLEM_JSON).entity(body(status, code, detail, instance)).build();
+  }
+
+  /**
+   * The problem document itself; also written by {@link DotSegmentFilter}, the one place that answers
+   * before JAX-RS runs.
+   */
+  static String body(int status, String code, String detail, String instance) {
     Response.StatusType type = Response.Status.fromStatusCode(status);
     JsonObjectBuilder body =
         Json.createObjectBuilder()
@@ -71,10 +80,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             .add("status", status)
             .add("detail", detail == null ? "" : detail)
             .add("code", code);
-    if (uriInfo != null) {
-      body.add("instance", uriInfo.getRequestUri().getRawPath());
+    if (instance != null) {
+      body.add("instance", instance);
     }
-    return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString()).build();
+    return body.build().toString();
   }
 
   private static String titleOf(int status) {
