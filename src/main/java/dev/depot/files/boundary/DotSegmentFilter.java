@@ -16,9 +16,10 @@ import java.util.Locale;
  * ({@code ..;x}). Servers resolve such segments before they route a request, each its own way, so the
  * resources (whose {@code StoragePaths} would refuse the path) may never see it: Undertow (WildFly)
  * turns {@code PUT /depot/api/files/%2E%2E/%2e%2e/x} into {@code /depot/x} and answers from the default
- * servlet with a 405, while Payara refuses it with its own 403 page. Looking at the raw request URI,
- * before any of that, gives one answer on every server. No legitimate client sends dot-segments (RFC
- * 3986 clients remove them), and no stored path can contain one.
+ * servlet with a 405 page. Looking at the raw request URI, before routing, gives Depot's own answer on
+ * every server. (Segments that climb above {@code /depot} never reach Depot: those are the server's to
+ * refuse.) No legitimate client sends dot-segments (RFC 3986 clients remove them), and no stored path
+ * can contain one.
  */
 @WebFilter(filterName = "DotSegmentFilter", urlPatterns = "/*", asyncSupported = true)
 public class DotSegmentFilter extends HttpFilter {
