@@ -4,7 +4,7 @@
 #                seed scenario (an upload several times larger than java.io.tmpdir) is real
 #   DIR/results  depot.results-dir
 #   DIR/root     the server's own files: Payara Micro's --rootdir (its ~100 MiB runtime must not land
-#                in the tmpfs), WildFly's data, log and temp folders
+#                in the tmpfs), WildFly's configuration, data, log and temp folders
 # One DIR per test server (target/it/payara, target/it/wildfly), each with its own tmpfs.
 # DIR/tmpfs-status says which kind of java.io.tmpdir the server got; the seed IT reads it and fails on
 # CI (CI=true) when it is not a tmpfs.
