@@ -76,6 +76,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
    * representation's length in {@code Content-Range}); everything else goes through {@link #toResponse}.
    */
   static Response.ResponseBuilder problem(int status, String code, String detail, UriInfo uriInfo) {
+    String instance = uriInfo != null ? uriInfo.getRequestUri().getRawPath() : null;
+    return Response.status(status).type(PROBLEM_JSON).entity(body(status, code, detail, instance));
+  }
+
+  /**
+   * The problem document itself; also written by {@link DotSegmentFilter}, the one place that answers
+   * before JAX-RS runs.
+   */
+  static String body(int status, String code, String detail, String instance) {
     Response.StatusType type = Response.Status.fromStatusCode(status);
     JsonObjectBuilder body =
         Json.createObjectBuilder()
@@ -84,10 +93,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             .add("status", status)
             .add("detail", detail == null ? "" : detail)
             .add("code", code);
-    if (uriInfo != null) {
-      body.add("instance", uriInfo.getRequestUri().getRawPath());
+    if (instance != null) {
+      body.add("instance", instance);
     }
-    return Response.status(status).type(PROBLEM_JSON).entity(body.build().toString());
+    return body.build().toString();
   }
 
   private static String titleOf(int status) {

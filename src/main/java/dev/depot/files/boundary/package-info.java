@@ -1,7 +1,8 @@
 /**
  * HTTP only: resources, request/response records, the HTTP rules that are pure syntax and semantics
  * (byte ranges, entity tags, conditional requests, HTTP dates, Content-Disposition), and the one
- * exception mapper that turns every failure into {@code application/problem+json} (RFC 9457). Must not
+ * exception mapper that turns every failure into {@code application/problem+json} (RFC 9457), and the
+ * one servlet filter that refuses dot-segments before a server re-routes them. Must not
  * touch {@code java.nio.file} or the {@code EntityManager}; it delegates to the control layer. Only
  * portable JAX-RS API is used (no Jersey or RESTEasy types), so the WAR runs on either.
  */

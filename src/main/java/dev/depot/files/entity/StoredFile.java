@@ -16,6 +16,11 @@ import java.util.UUID;
  * The metadata of one stored file, keyed by its path under the results directory. The id is generated
  * by the application (a UUID): EclipseLink's IDENTITY DDL is rejected by Payara's H2 2.2, and
  * {@code @GeneratedValue(AUTO)} means different things on EclipseLink and Hibernate.
+ *
+ * <p>Times are kept to the microsecond, the precision the column holds ({@code timestamp(6)}, what
+ * Hibernate and most databases use): a row read back must show the very time the upload that wrote it
+ * answered. Hibernate (WildFly) re-reads the row, so a nanosecond {@code Instant.now()} came back
+ * shortened; EclipseLink (Payara) served its cached copy, so the two servers disagreed.
  */
 @Entity
 @Table(name = "stored_file", uniqueConstraints = @UniqueConstraint(name = "uk_stored_file_path", columnNames = "path"))
