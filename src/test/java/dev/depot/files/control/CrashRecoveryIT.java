@@ -138,12 +138,16 @@ class CrashRecoveryIT {
       if (!process.isAlive()) {
         throw new AssertionError("Payara Micro exited: " + Files.readString(log));
       }
-      try {
-        if (put("ready/probe-" + name + ".txt", new byte[] {1}) / 100 == 2) {
-          return log.toString();
+      // Wait for Micro's own "ready" line: with a reused root directory it deploys the application it
+      // finds there and then the --deploy one again, and answers 403 in between.
+      if (Files.readString(log).contains(") ready in ")) {
+        try {
+          if (put("ready/probe-" + name + ".txt", new byte[] {1}) / 100 == 2) {
+            return log.toString();
+          }
+        } catch (IOException notYet) {
+          // not listening yet
         }
-      } catch (IOException notYet) {
-        // not listening yet
       }
       Thread.sleep(500);
     }
