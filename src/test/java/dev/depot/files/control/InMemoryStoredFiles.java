@@ -10,6 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 class InMemoryStoredFiles extends StoredFiles {
 
   final Map<String, StoredFile> rows = new ConcurrentHashMap<>();
+
+  /** An {@link Uploads} wired to {@code settings} and these rows, as CDI would wire it. */
+  Uploads uploads(dev.depot.config.DepotSettings settings) {
+    Uploads uploads = new Uploads();
+    uploads.settings = settings;
+    uploads.storedFiles = this;
+    uploads.admission = new SpaceAdmission();
+    uploads.admission.settings = settings;
+    uploads.locks = new PathLocks();
+    return uploads;
+  }
   volatile RuntimeException failNextCommit;
 
   @Override

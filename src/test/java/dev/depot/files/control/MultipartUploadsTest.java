@@ -42,12 +42,7 @@ class MultipartUploadsTest {
     settings = new FixedSettings(root);
     settings.fsync = false;
     rows = new InMemoryStoredFiles();
-    Uploads uploads = new Uploads();
-    uploads.settings = settings;
-    uploads.storedFiles = rows;
-    uploads.admission = new SpaceAdmission();
-    uploads.admission.settings = settings;
-    uploads.locks = new PathLocks();
+    Uploads uploads = rows.uploads(settings);
     cut = new MultipartUploads();
     cut.uploads = uploads;
     cut.settings = settings;

@@ -30,12 +30,7 @@ class RecoveryTest {
   void init() {
     settings = new FixedSettings(root);
     rows = new InMemoryStoredFiles();
-    uploads = new Uploads();
-    uploads.settings = settings;
-    uploads.storedFiles = rows;
-    uploads.admission = new SpaceAdmission();
-    uploads.admission.settings = settings;
-    uploads.locks = new PathLocks();
+    uploads = rows.uploads(settings);
     cut = new Recovery();
     cut.settings = settings;
     cut.storedFiles = rows;

@@ -27,12 +27,7 @@ class UploadsTest {
   void init() {
     settings = new FixedSettings(root);
     rows = new InMemoryStoredFiles();
-    cut = new Uploads();
-    cut.settings = settings;
-    cut.storedFiles = rows;
-    cut.admission = new SpaceAdmission();
-    cut.admission.settings = settings;
-    cut.locks = new PathLocks();
+    cut = rows.uploads(settings);
   }
 
   @Test
