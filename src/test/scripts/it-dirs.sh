@@ -22,9 +22,16 @@ unmount() {
   done
 }
 
+# Every mount at or below DIR, deepest first: a build that died (or the other server's folder nested
+# inside this one) can leave tmpfs mounts behind, and rm -rf cannot remove a mount point.
+unmount_all_below() {
+  awk -v d="$dir" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/mounts | sort -r |
+    while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+}
+
 case "$action" in
   up)
-    unmount
+    unmount_all_below
     rm -rf "$dir"
     mkdir -p "$dir/tmp" "$dir/results" "$dir/root" "$dir/small"
     if [ "$(id -u)" = 0 ] && mount -t tmpfs -o "size=$size,mode=1777" depot-it-tmp "$dir/tmp" 2>"$dir/mount.err"; then
