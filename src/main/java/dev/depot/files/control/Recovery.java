@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -170,10 +171,16 @@ public class Recovery {
         return;
       }
       if (repair) {
+        // Only the row looked at is replaced: if another writer's row appears meanwhile, it wins.
+        WritePrecondition unchanged = row
+            .map(r -> new WritePrecondition(WritePrecondition.Versions.of(Set.of(r.getSha256())), null))
+            .orElse(WritePrecondition.CREATE_ONLY);
         storedFiles.record(
             key, size, sha256(file), row.map(StoredFile::getContentType).orElse(Uploads.OCTET_STREAM),
-            row.map(StoredFile::getOriginalFilename).orElse(null), Instant.now());
+            row.map(StoredFile::getOriginalFilename).orElse(null), Instant.now(), unchanged);
       }
+    } catch (PreconditionFailedException | StoredFiles.PathTakenException e) {
+      LOG.log(Level.FINE, "Another writer recorded " + key + " meanwhile; its row stays", e);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Could not check " + file, e);
     } finally {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -80,18 +81,70 @@ public class StoredFiles {
   /**
    * Inserts or updates the row of {@code path} in its own short transaction, committed when this
    * returns (the upload's bytes were streamed before, outside any transaction, so a long upload never
-   * meets the transaction timeout). A commit failure surfaces as an exception from this call.
+   * meets the transaction timeout). {@code precondition} is checked against the row this transaction
+   * reads, so the check and the write are one database transaction. A commit failure surfaces as an
+   * exception from this call.
+   *
+   * @throws PreconditionFailedException if the row read here does not satisfy {@code precondition}
+   * @throws PathTakenException if another transaction inserted a row for {@code path} after this one
+   *     looked (the unique key on the path caught it); nothing was written, and a retry reads that row
    */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Recorded record(
-      String path, long size, String sha256, String contentType, String originalFilename, Instant now) {
+      String path,
+      long size,
+      String sha256,
+      String contentType,
+      String originalFilename,
+      Instant now,
+      WritePrecondition precondition) {
     Optional<StoredFile> existing = findByPath(path);
+    precondition.check(existing);
     StoredFile file = existing.orElseGet(() -> new StoredFile(path, now));
     file.describe(size, sha256, contentType, originalFilename, now);
-    if (existing.isEmpty()) {
-      em.persist(file);
+    try {
+      if (existing.isEmpty()) {
+        em.persist(file);
+      }
+      em.flush();
+    } catch (RuntimeException e) { // PersistenceException on Hibernate; EclipseLink may throw its own
+      if (isUniqueViolation(e)) {
+        throw new PathTakenException(path, e);
+      }
+      throw e;
     }
-    em.flush();
     return new Recorded(file, existing.isEmpty());
   }
+
+  /**
+   * Another transaction inserted the row of this path between this one's read and its insert. Within
+   * one server {@link PathLocks} serialises writers of a path, so this is rare (a second server on the
+   * same database, or a read that missed a commit); the database's unique key on the path is the last
+   * guard, and the caller retries once, reading the row that is now there.
+   */
+  public static class PathTakenException extends RuntimeException {
+    PathTakenException(String path, Throwable cause) {
+      super("Another transaction inserted the row of " + path, cause);
+    }
+  }
+
+  /**
+   * Whether {@code e} (anywhere in its cause chain) is a unique-key violation: SQLSTATE 23505, which
+   * H2 and PostgreSQL both use, however EclipseLink or Hibernate wrap it.
+   */
+  static boolean isUniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql) {
+        for (SQLException s = sql; s != null; s = s.getNextException()) {
+          if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** SQLSTATE of a unique-key violation (SQL standard class 23, integrity constraint violation). */
+  private static final String UNIQUE_VIOLATION = "23505";
 }

@@ -107,14 +107,23 @@ public class Uploads {
     ReentrantLock lock = locks.forPath(key);
     lock.lock();
     try {
-      checkPrecondition(key, upload.precondition());
+      checkPrecondition(key, upload.precondition()); // spares a publish and undo when it fails here
       BlobStore.Publication publication = store.publish(staged, key);
       try {
         // Databases keep microseconds (PostgreSQL, H2 TIMESTAMP(6)): truncate first, so the answer
         // holds the very instant a later read of the row returns.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        StoredFiles.Recorded row =
-            storedFiles.record(key, staged.size(), staged.sha256(), contentType, originalFilename, now);
+        StoredFiles.Recorded row;
+        try {
+          row = storedFiles.record(
+              key, staged.size(), staged.sha256(), contentType, originalFilename, now, upload.precondition());
+        } catch (StoredFiles.PathTakenException e) {
+          // A row for this path was committed after record() looked: read it now, in a new transaction,
+          // and check the precondition against it (a create-only write then fails with 412, an
+          // unconditional one replaces it) rather than answering 500 for a write that can succeed.
+          row = storedFiles.record(
+              key, staged.size(), staged.sha256(), contentType, originalFilename, now, upload.precondition());
+        }
         publication.confirm();
         return new Stored(row.file(), row.created());
       } catch (RuntimeException e) {

@@ -38,14 +38,33 @@ class InMemoryStoredFiles extends StoredFiles {
     return rows.remove(path) != null;
   }
 
+  /**
+   * Hides the row of {@code path} from reads until an insert of that path collides with it, as if
+   * another writer committed it after this writer's reads: the way a database's unique key would catch
+   * a read that missed a commit.
+   */
+  void hideUntilInsert(String path) {
+    hidden.put(path, rows.remove(path));
+  }
+
+  private final Map<String, StoredFile> hidden = new ConcurrentHashMap<>();
+
   @Override
-  public Recorded record(String path, long size, String sha256, String contentType, String originalFilename, Instant now) {
+  public Recorded record(
+      String path, long size, String sha256, String contentType, String originalFilename, Instant now,
+      WritePrecondition precondition) {
     RuntimeException failure = failNextCommit;
     if (failure != null) {
       failNextCommit = null;
       throw failure;
     }
     StoredFile existing = rows.get(path);
+    precondition.check(Optional.ofNullable(existing));
+    StoredFile unseen = hidden.remove(path);
+    if (existing == null && unseen != null) {
+      rows.put(path, unseen);
+      throw new PathTakenException(path, null);
+    }
     StoredFile file = existing != null ? existing : new StoredFile(path, now);
     file.describe(size, sha256, contentType, originalFilename, now);
     rows.put(path, file);

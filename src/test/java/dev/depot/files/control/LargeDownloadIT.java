@@ -65,7 +65,7 @@ class LargeDownloadIT {
       sparse.setLength(SIZE);
     }
     String sha256 = sha256OfZeros(SIZE);
-    storedFiles.record(path, SIZE, sha256, "application/octet-stream", null, Instant.now());
+    storedFiles.record(path, SIZE, sha256, "application/octet-stream", null, Instant.now(), WritePrecondition.NONE);
     Api api = new Api(base);
     try {
       warmUp(api, prefix + "/warm-up"); // first requests load classes; not the download's cost

@@ -123,6 +123,38 @@ class UploadsTest {
     assertEquals(0, cut.admission.reserved());
   }
 
+  @Test
+  void createOnlyWriteWhoseReadMissedACommittedRowIsRefusedAndKeepsThatVersion() {
+    cut.storeBody(upload("race.bin", "first", -1));
+    rows.hideUntilInsert("race.bin"); // committed, but this writer's reads miss it; the unique key won't
+
+    Uploads.Upload createOnly = new Uploads.Upload(
+        "race.bin", stream("second"), null, null, -1, WritePrecondition.CREATE_ONLY, ClientDigests.NONE);
+    assertThrows(PreconditionFailedException.class, () -> cut.storeBody(createOnly));
+
+    assertEquals("first", read("race.bin"));
+    assertEquals(5, rows.findByPath("race.bin").orElseThrow().getSize());
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void unconditionalWriteWhoseReadMissedACommittedRowReplacesIt() {
+    String firstId = cut.storeBody(upload("race.bin", "first", -1)).file().getId();
+    rows.hideUntilInsert("race.bin");
+
+    Uploads.Stored stored = cut.storeBody(upload("race.bin", "second!", -1));
+
+    assertFalse(stored.created());
+    assertEquals(firstId, stored.file().getId());
+    assertEquals("second!", read("race.bin"));
+    assertEquals(7, rows.findByPath("race.bin").orElseThrow().getSize());
+    assertEquals(0, tempFiles());
+  }
+
+  private static ByteArrayInputStream stream(String content) {
+    return new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static Uploads.Upload upload(String key, String content, long declared) {
     return new Uploads.Upload(key, new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), null, null, declared);
   }
