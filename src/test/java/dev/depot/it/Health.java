@@ -7,15 +7,22 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Reads the server's MicroProfile Health answers ({@code /health/ready}, {@code /health/live}). */
+/**
+ * Reads the server's MicroProfile Health answers ({@code /health/ready}, {@code /health/live}). Payara
+ * serves them on the application's HTTP port; WildFly on its management port, which the build names in
+ * the system property {@value #SERVER_PROPERTY}.
+ */
 public final class Health {
+
+  /** The base URI the health endpoints are under, when it is not the application server's root. */
+  public static final String SERVER_PROPERTY = "depot.it.health-server";
 
   private final URI server;
   private final Api api;
 
   public Health(URL deploymentUrl) {
-    URI app = Deployments.loopback(deploymentUrl);
-    this.server = app.resolve("/");
+    String elsewhere = System.getProperty(SERVER_PROPERTY, "");
+    this.server = elsewhere.isBlank() ? Deployments.loopback(deploymentUrl).resolve("/") : URI.create(elsewhere);
     this.api = new Api(deploymentUrl);
   }
 

@@ -3,6 +3,8 @@ package dev.depot.health.control;
 import dev.depot.files.control.SchemaMigrations;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,6 +31,16 @@ public class DatabaseProbe {
   @Inject SchemaMigrations migrations;
 
   private final AtomicReference<String> lastProblem = new AtomicReference<>();
+
+  /**
+   * Creates this bean while the application starts, so {@link #dataSource} is injected then. WildFly
+   * runs health checks on a management thread, where the application's {@code java:comp} namespace is
+   * not available: a bean first created there fails its {@code @Resource} injection and readiness
+   * stays DOWN (with the check's class name instead of {@code depot-database}).
+   */
+  void createAtStartup(@Observes Startup startup) {
+    LOG.fine("Depot database probe ready");
+  }
 
   /** The verdict; {@code problem} is null when the database is usable. */
   public record Report(String product, String schemaVersion, String problem) {

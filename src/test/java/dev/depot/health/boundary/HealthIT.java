@@ -15,7 +15,10 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** With zero setup (Payara Micro, embedded H2) Depot is ready, on the schema its migrations made. */
+/**
+ * With zero setup (the server's default data source: embedded H2 on Payara Micro and on WildFly) Depot
+ * is ready, on the schema its migrations made.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class HealthIT {
