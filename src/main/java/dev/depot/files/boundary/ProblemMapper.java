@@ -5,6 +5,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -59,8 +60,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
       // Routing and negotiation failures (404, 405, 415, …): the client's, described by the status.
+      // A 405 must still say which methods the resource has (RFC 9110 §15.5.6): keep its Allow.
       Response.StatusType status = web.getResponse().getStatusInfo();
-      return Response.fromResponse(problem(status.getStatusCode(), codeOf(status), status.getReasonPhrase())).build();
+      Response.ResponseBuilder answer = problem(status.getStatusCode(), codeOf(status), status.getReasonPhrase(), uriInfo);
+      String allow = web.getResponse().getHeaderString(HttpHeaders.ALLOW);
+      if (allow != null) {
+        answer.header(HttpHeaders.ALLOW, allow);
+      }
+      return answer.build();
     }
     String reference = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, failure);

@@ -16,6 +16,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -335,6 +336,20 @@ class FilesResourceIT {
             .build();
     assertProblem(api().send(cut), 400, "MALFORMED_MULTIPART");
     assertFalse(Files.exists(ItDirs.results().resolve(prefix + "-truncated.bin")));
+  }
+
+  @Test
+  void anUnsupportedMethodIsAProblemThatStillNamesTheAllowedOnes() {
+    HttpResponse<String> response = api().exchange(
+        api().file(prefix + "/x.bin").method("PATCH", HttpRequest.BodyPublishers.ofString("x")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(405, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    String allow = String.join(",", response.headers().allValues("Allow")).toUpperCase(java.util.Locale.ROOT);
+    for (String method : List.of("GET", "HEAD", "PUT", "DELETE")) {
+      assertTrue(allow.contains(method), "Allow: " + allow);
+    }
   }
 
   @Test
