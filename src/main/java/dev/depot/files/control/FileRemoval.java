@@ -1,7 +1,9 @@
 package dev.depot.files.control;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.logging.Level;
@@ -10,15 +12,19 @@ import java.util.logging.Logger;
 /**
  * A removal by {@link FileSystemBlobStore}: the file was renamed aside into the temp directory (same
  * filesystem), so it can be put back until the caller confirms, and readers that had it open finish.
+ * Confirming also removes the parent directories the removal left empty (up to, not including, the
+ * results directory): a deleted file leaves no trace, and its directory's path can later hold a file.
  */
 final class FileRemoval implements BlobStore.Removal {
 
   private static final Logger LOG = Logger.getLogger(FileRemoval.class.getName());
 
+  private final Path results;
   private final Path target;
   private final Path aside;
 
-  FileRemoval(Path target, Path aside) {
+  FileRemoval(Path results, Path target, Path aside) {
+    this.results = results;
     this.target = target;
     this.aside = aside;
   }
@@ -30,15 +36,48 @@ final class FileRemoval implements BlobStore.Removal {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Could not delete removed file " + aside, e);
     }
+    pruneEmptyParents();
+  }
+
+  /**
+   * Deletes the target's parent directories while they are empty. {@code rmdir(2)} refuses a directory
+   * that is not empty, so no file is ever lost; and no publish is between creating a directory and
+   * renaming into it meanwhile ({@link FileSystemBlobStore#DIRECTORIES}).
+   */
+  private void pruneEmptyParents() {
+    FileSystemBlobStore.DIRECTORIES.writeLock().lock();
+    try {
+      pruneEmptyParentsLocked();
+    } finally {
+      FileSystemBlobStore.DIRECTORIES.writeLock().unlock();
+    }
+  }
+
+  private void pruneEmptyParentsLocked() {
+    for (Path dir = target.getParent(); dir != null && dir.startsWith(results) && !dir.equals(results); dir = dir.getParent()) {
+      try {
+        Files.delete(dir);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return;
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "Could not remove the empty directory " + dir, e);
+        return;
+      }
+    }
   }
 
   @Override
   public void rollback() {
+    // The caller holds the path's lock, so no writer can have published the key meanwhile; but the
+    // removal of another file in the same directory may have removed it: make it again if so.
+    FileSystemBlobStore.DIRECTORIES.readLock().lock();
     try {
-      // The caller holds the path's lock, so no writer can have published the key meanwhile.
+      Files.createDirectories(target.getParent());
       Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Could not undo the removal of " + target + "; its bytes are in " + aside, e);
+    } finally {
+      FileSystemBlobStore.DIRECTORIES.readLock().unlock();
     }
   }
 }

@@ -13,12 +13,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,6 +38,14 @@ public final class FileSystemBlobStore implements BlobStore {
 
   /** Copy buffer: large enough that syscalls and digest calls are amortised, small enough to not matter. */
   static final int BUFFER_SIZE = 256 * 1024;
+
+  /**
+   * Orders the creation of parent directories (publish, shared) against the removal of empty ones
+   * (after a delete, exclusive): without it, a delete could remove a directory between a publisher
+   * creating it and renaming its file into it. One per JVM, like the filesystem it guards; the
+   * exclusive side only runs {@code rmdir(2)} on directories a delete just emptied.
+   */
+  static final ReentrantReadWriteLock DIRECTORIES = new ReentrantReadWriteLock();
 
   private final StorageLayout layout;
   private final boolean fsync;
@@ -88,26 +98,42 @@ public final class FileSystemBlobStore implements BlobStore {
   public Publication publish(StagedBlob blob, String key) {
     checkWritable(key);
     Path target = StoragePaths.resolve(layout.results(), key);
+    // Shared with other publishers, exclusive against the removal of empty directories: the parents
+    // created here stay until the rename into them is done.
+    DIRECTORIES.readLock().lock();
     try {
-      createParents(target);
-      // Re-check now that parents exist: a link planted meanwhile must not be followed.
-      StoragePaths.resolve(layout.results(), key);
-      Path backup = null;
-      if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-        backup = layout.temp().resolve("replaced-" + UUID.randomUUID() + ".bak");
-        Files.createLink(backup, target);
-      }
-      Files.move(blob.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      if (fsync) {
-        fsyncDirectory(target.getParent());
-      }
-      return new FilePublication(target, backup);
+      return publishLocked(blob, key, target);
     } catch (AtomicMoveNotSupportedException e) {
       LOG.log(Level.SEVERE, "depot.temp-dir and depot.results-dir are on different filesystems", e);
       throw new StorageFailureException("The server's storage is misconfigured.", e);
     } catch (IOException e) {
       throw storageFailure(e);
+    } finally {
+      DIRECTORIES.readLock().unlock();
     }
+  }
+
+  private Publication publishLocked(StagedBlob blob, String key, Path target) throws IOException {
+    createParents(target);
+    // Re-check now that parents exist: a link planted meanwhile must not be followed.
+    StoragePaths.resolve(layout.results(), key);
+    Path backup = null;
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      backup = layout.temp().resolve("replaced-" + UUID.randomUUID() + ".bak");
+      Files.createLink(backup, target);
+    }
+    try {
+      Files.move(blob.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      if (backup != null) {
+        deleteQuietly(backup);
+      }
+      throw e;
+    }
+    if (fsync) {
+      fsyncDirectory(target.getParent());
+    }
+    return new FilePublication(target, backup);
   }
 
   @Override
@@ -137,7 +163,7 @@ public final class FileSystemBlobStore implements BlobStore {
       if (fsync) {
         fsyncDirectory(target.getParent());
       }
-      return Optional.of(new FileRemoval(target, aside));
+      return Optional.of(new FileRemoval(layout.results(), target, aside));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -169,7 +195,8 @@ public final class FileSystemBlobStore implements BlobStore {
       try {
         Files.createDirectory(current);
       } catch (FileAlreadyExistsException e) {
-        if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        // One look per directory, links not followed: a link is not a directory.
+        if (!Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
           throw new PathConflictException("A parent of the path is a file.");
         }
       }

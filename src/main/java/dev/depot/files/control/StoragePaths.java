@@ -1,9 +1,11 @@
 package dev.depot.files.control;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
@@ -98,18 +100,33 @@ public final class StoragePaths {
     Path current = root;
     for (Path segment : root.relativize(target)) {
       current = current.resolve(segment);
-      if (Files.isSymbolicLink(current)) {
+      // One look per segment: separate exists/isDirectory calls could see a directory that a concurrent
+      // delete removes in between (empty directories are removed) and call it a file.
+      BasicFileAttributes attributes = attributesOf(current);
+      if (attributes == null) {
+        break; // nothing at or below here exists: nothing to refuse (publish checks again once created)
+      }
+      if (attributes.isSymbolicLink()) {
         throw new InvalidPathException("The path goes through a link.");
       }
       boolean last = current.equals(target);
-      if (!last && Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+      if (!last && !attributes.isDirectory()) {
         throw new PathConflictException("A parent of the path is a file.");
       }
-      if (last && Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+      if (last && attributes.isDirectory()) {
         throw new PathConflictException("The path is a directory.");
       }
     }
     return target;
+  }
+
+  /** The attributes of {@code path} itself (links not followed), or null if it cannot be read. */
+  private static BasicFileAttributes attributesOf(Path path) {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) { // absent, or not readable: as Files.exists would say, not there
+      return null;
+    }
   }
 
   private static void checkSegment(String segment) {

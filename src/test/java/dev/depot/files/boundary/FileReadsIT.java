@@ -231,16 +231,19 @@ class FileReadsIT {
 
   @Test
   void deleteRemovesFileAndRow() {
-    Stored file = store(prefix + "/doomed.bin", 4096);
+    Stored file = store(prefix + "/dir/doomed.bin", 4096);
 
     HttpResponse<byte[]> deleted = api().exchange(api().file(file.rawPath()).DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
 
     assertEquals(204, deleted.statusCode());
     assertProblem(reply(get(file.rawPath())), 404, "NOT_FOUND");
     assertProblem(api().send(HttpRequest.newBuilder(api().uri("metadata/" + file.rawPath())).build()), 404, "NOT_FOUND");
-    assertFalse(Files.exists(ItDirs.results().resolve(prefix + "/doomed.bin")));
-    assertEquals(List.of(), paths(list(prefix + "/doomed", null, null)));
+    assertFalse(Files.exists(ItDirs.results().resolve(prefix + "/dir/doomed.bin")));
+    assertFalse(Files.exists(ItDirs.results().resolve(prefix + "/dir")), "the directory it left empty is gone");
+    assertEquals(List.of(), paths(list(prefix + "/dir/doomed", null, null)));
     assertEquals(201, api().put(file.rawPath(), new byte[] {1}).status(), "the path can be stored again");
+    assertEquals(204, api().send(api().file(file.rawPath()).DELETE().build()).status());
+    assertEquals(201, api().put(prefix + "/dir", new byte[] {2}).status(), "the directory's path can hold a file now");
   }
 
   @Test

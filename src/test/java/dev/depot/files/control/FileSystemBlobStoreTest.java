@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,64 @@ class FileSystemBlobStoreTest {
     cut.publish(cut.stage(stream("newer"), 100), "f.txt").confirm();
 
     assertArrayEquals("newer".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(root.resolve("f.txt")));
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void removingTheLastFileOfADirectoryRemovesTheDirectoriesItLeftEmpty() throws IOException {
+    cut.publish(cut.stage(stream("c"), 100), "a/b/c.txt").confirm();
+    cut.publish(cut.stage(stream("k"), 100), "a/keep.txt").confirm();
+
+    cut.remove("a/b/c.txt").orElseThrow().confirm();
+    assertFalse(Files.exists(root.resolve("a/b")));
+    assertTrue(Files.isRegularFile(root.resolve("a/keep.txt")));
+
+    cut.remove("a/keep.txt").orElseThrow().confirm();
+    assertFalse(Files.exists(root.resolve("a")));
+    assertTrue(Files.isDirectory(root));
+    assertTrue(Files.isDirectory(layout.temp()));
+    cut.publish(cut.stage(stream("now a file"), 100), "a").confirm(); // the path is free again
+    assertEquals("now a file", Files.readString(root.resolve("a")));
+  }
+
+  @Test
+  void rollbackOfARemovalWhoseDirectoryWasRemovedMeanwhilePutsItBack() throws IOException {
+    cut.publish(cut.stage(stream("x"), 100), "d/x.txt").confirm();
+    cut.publish(cut.stage(stream("y"), 100), "d/y.txt").confirm();
+    BlobStore.Removal x = cut.remove("d/x.txt").orElseThrow();
+
+    cut.remove("d/y.txt").orElseThrow().confirm(); // d/ looked empty: removed
+    assertFalse(Files.exists(root.resolve("d")));
+    x.rollback();
+
+    assertEquals("x", Files.readString(root.resolve("d/x.txt")));
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void publishingIntoADirectoryThatConcurrentDeletesKeepRemovingNeverFails() throws Exception {
+    FileSystemBlobStore store = new FileSystemBlobStore(layout, false);
+    int rounds = 2000;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> writers = new ArrayList<>();
+      for (String writer : List.of("w1", "w2")) {
+        writers.add(pool.submit(() -> {
+          for (int i = 0; i < rounds; i++) {
+            String key = "shared/dir/" + writer + "-" + i;
+            store.publish(store.stage(stream(key), 100), key).confirm();
+            store.remove(key).orElseThrow().confirm();
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> writer : writers) {
+        writer.get(2, java.util.concurrent.TimeUnit.MINUTES); // a failed publish fails here
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertFalse(Files.exists(root.resolve("shared")));
     assertEquals(0, tempFiles());
   }
 
