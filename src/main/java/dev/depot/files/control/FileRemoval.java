@@ -1,9 +1,7 @@
 package dev.depot.files.control;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.logging.Level;
@@ -36,34 +34,7 @@ final class FileRemoval implements BlobStore.Removal {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Could not delete removed file " + aside, e);
     }
-    pruneEmptyParents();
-  }
-
-  /**
-   * Deletes the target's parent directories while they are empty. {@code rmdir(2)} refuses a directory
-   * that is not empty, so no file is ever lost; and no publish is between creating a directory and
-   * renaming into it meanwhile ({@link FileSystemBlobStore#DIRECTORIES}).
-   */
-  private void pruneEmptyParents() {
-    FileSystemBlobStore.DIRECTORIES.writeLock().lock();
-    try {
-      pruneEmptyParentsLocked();
-    } finally {
-      FileSystemBlobStore.DIRECTORIES.writeLock().unlock();
-    }
-  }
-
-  private void pruneEmptyParentsLocked() {
-    for (Path dir = target.getParent(); dir != null && dir.startsWith(results) && !dir.equals(results); dir = dir.getParent()) {
-      try {
-        Files.delete(dir);
-      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-        return;
-      } catch (IOException e) {
-        LOG.log(Level.FINE, "Could not remove the empty directory " + dir, e);
-        return;
-      }
-    }
+    FileSystemBlobStore.removeEmptyParents(results, target);
   }
 
   @Override

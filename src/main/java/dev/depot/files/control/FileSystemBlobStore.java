@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -275,7 +276,31 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  private static final class FilePublication implements Publication {
+  /**
+   * Deletes the parent directories of {@code file} while they are empty, up to (not including)
+   * {@code results}: a deleted or withdrawn file leaves no trace, and a directory's path can later
+   * hold a file. {@code rmdir(2)} refuses a directory that is not empty, so no file is ever lost; and
+   * under {@link #DIRECTORIES} no publish is between creating a directory and renaming into it.
+   */
+  static void removeEmptyParents(Path results, Path file) {
+    DIRECTORIES.writeLock().lock();
+    try {
+      for (Path dir = file.getParent(); dir != null && dir.startsWith(results) && !dir.equals(results); dir = dir.getParent()) {
+        try {
+          Files.delete(dir);
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+          return;
+        } catch (IOException e) {
+          LOG.log(Level.FINE, "Could not remove the empty directory " + dir, e);
+          return;
+        }
+      }
+    } finally {
+      DIRECTORIES.writeLock().unlock();
+    }
+  }
+
+  private final class FilePublication implements Publication {
     private final Path target;
     private final Path backup;
 
@@ -303,6 +328,7 @@ public final class FileSystemBlobStore implements BlobStore {
           Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } else {
           Files.deleteIfExists(target);
+          removeEmptyParents(layout.results(), target); // the directories this publish created, if any
         }
       } catch (IOException e) {
         LOG.log(Level.SEVERE, "Could not roll back the publish of " + target, e);

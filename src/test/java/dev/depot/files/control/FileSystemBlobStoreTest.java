@@ -103,6 +103,16 @@ class FileSystemBlobStoreTest {
   }
 
   @Test
+  void rollbackOfANewFileRemovesTheDirectoriesItsPublishCreated() throws IOException {
+    cut.publish(cut.stage(stream("k"), 100), "n/keep.txt").confirm();
+
+    cut.publish(cut.stage(stream("x"), 100), "n/e/w.txt").rollback();
+
+    assertFalse(Files.exists(root.resolve("n/e")));
+    assertTrue(Files.isRegularFile(root.resolve("n/keep.txt")));
+  }
+
+  @Test
   void confirmOfAReplaceDropsTheBackup() throws IOException {
     cut.publish(cut.stage(stream("old"), 100), "f.txt").confirm();
     cut.publish(cut.stage(stream("newer"), 100), "f.txt").confirm();
