@@ -200,7 +200,7 @@ public class Recovery {
           if (!Files.isRegularFile(layout.results().resolve(key), LinkOption.NOFOLLOW_LINKS)) {
             dropped.add(key);
             if (repair) {
-              storedFiles.deleteByPath(key);
+              storedFiles.delete(key);
             }
           }
         } finally {

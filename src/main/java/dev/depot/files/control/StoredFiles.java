@@ -35,14 +35,6 @@ public class StoredFiles {
         .getResultList();
   }
 
-  /** Deletes the row of {@code path}; true if there was one. */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public boolean deleteByPath(String path) {
-    Optional<StoredFile> row = findByPath(path);
-    row.ifPresent(em::remove);
-    return row.isPresent();
-  }
-
   /**
    * One keyset page: up to {@code limit} rows whose path starts with {@code prefix} and comes after
    * {@code after}, in path order (the database's order of the path column). Rows inserted meanwhile
@@ -133,7 +125,7 @@ public class StoredFiles {
    * H2 and PostgreSQL both use, however EclipseLink or Hibernate wrap it.
    */
   static boolean isUniqueViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         for (SQLException s = sql; s != null; s = s.getNextException()) {
           if (UNIQUE_VIOLATION.equals(s.getSQLState())) {

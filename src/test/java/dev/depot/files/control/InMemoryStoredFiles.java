@@ -34,7 +34,7 @@ class InMemoryStoredFiles extends StoredFiles {
   }
 
   @Override
-  public boolean deleteByPath(String path) {
+  public boolean delete(String path) {
     return rows.remove(path) != null;
   }
 
