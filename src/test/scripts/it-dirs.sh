@@ -3,10 +3,10 @@
 #   DIR/tmp      the server's java.io.tmpdir: a small tmpfs (32 MiB) when we can mount one, so the
 #                seed scenario (an upload several times larger than java.io.tmpdir) is real
 #   DIR/results  depot.results-dir
-#   DIR/root     the server's own files: Payara Micro's --rootdir (its ~100 MiB runtime must not land
+#   DIR/server   the server's own files: Payara Micro's --rootdir (its ~100 MiB runtime must not land
 #                in the tmpfs), WildFly's configuration, data, log and temp folders
 #   DIR/small    a 64 MiB tmpfs the fault tests point depot.results-dir at, to fill a disk for real
-# One DIR per test server (target/it/payara, target/it/wildfly), each with its own tmpfs.
+# One DIR per test server (target/it for Payara Micro, target/it/wildfly), each with its own tmpfs.
 # DIR/tmpfs-status says which kind of java.io.tmpdir the server got; the seed IT reads it and fails on
 # CI (CI=true) when it is not a tmpfs.
 set -euo pipefail
@@ -33,7 +33,7 @@ case "$action" in
   up)
     unmount_all_below
     rm -rf "$dir"
-    mkdir -p "$dir/tmp" "$dir/results" "$dir/root" "$dir/small"
+    mkdir -p "$dir/tmp" "$dir/results" "$dir/server" "$dir/small"
     if [ "$(id -u)" = 0 ] && mount -t tmpfs -o "size=$size,mode=1777" depot-it-tmp "$dir/tmp" 2>"$dir/mount.err"; then
       echo "tmpfs $size" >"$dir/tmpfs-status"
       mount -t tmpfs -o "size=64m,mode=0755" depot-it-small "$dir/small"

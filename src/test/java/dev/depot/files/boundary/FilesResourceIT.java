@@ -287,8 +287,8 @@ class FilesResourceIT {
       assertEquals(0, s.count(), "files written through a planted link");
     }
     Map<Path, Long> after = ItDirs.files(ItDirs.base());
-    after.keySet().removeIf(p -> p.startsWith(ItDirs.base().resolve("root")) || p.startsWith(ItDirs.base().resolve("tmp")));
-    before.keySet().removeIf(p -> p.startsWith(ItDirs.base().resolve("root")) || p.startsWith(ItDirs.base().resolve("tmp")));
+    after.keySet().removeIf(p -> p.startsWith(ItDirs.base().resolve("server")) || p.startsWith(ItDirs.base().resolve("tmp")));
+    before.keySet().removeIf(p -> p.startsWith(ItDirs.base().resolve("server")) || p.startsWith(ItDirs.base().resolve("tmp")));
     after.keySet().removeIf(p -> storedLiterally.stream().anyMatch(l -> p.equals(ItDirs.results().resolve(l))));
     assertEquals(before, after, "no file appeared anywhere else");
   }

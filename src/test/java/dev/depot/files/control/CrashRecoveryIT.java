@@ -129,7 +129,7 @@ class CrashRecoveryIT {
             "-jar", System.getProperty("payara.micro.jar", "target/payara-micro.jar"),
             "--deploy", System.getProperty("depot.war", "target/depot.war"),
             "--port", String.valueOf(port),
-            "--rootdir", dir.resolve("root").toString(),
+            "--rootdir", dir.resolve("server").toString(),
             "--postbootcommandfile", System.getProperty("depot.payara.postboot", "docker/payara/depot.asadmin"),
             "--nocluster");
     process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -215,7 +215,7 @@ class CrashRecoveryIT {
 
   /** path -> {size, sha256}, read from the server's own H2 file (AUTO_SERVER allows a second client). */
   private Map<String, String[]> rows() throws Exception {
-    String url = "jdbc:h2:" + dir.resolve("root/lib/databases/embedded_default") + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
+    String url = "jdbc:h2:" + dir.resolve("server/lib/databases/embedded_default") + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
     Map<String, String[]> rows = new TreeMap<>();
     try (Connection c = DriverManager.getConnection(url, "", "");
         ResultSet rs = c.createStatement().executeQuery("SELECT path, size_bytes, sha256 FROM stored_file")) {
