@@ -131,6 +131,9 @@ class CrashRecoveryIT {
             "--port", String.valueOf(port),
             "--rootdir", dir.resolve("server").toString(),
             "--postbootcommandfile", System.getProperty("depot.payara.postboot", "docker/payara/depot.asadmin"),
+            // as for the suite's servers: without it, the post-boot file's listener change can race the
+            // deployment on a fresh root directory and leave the port refusing connections
+            "--prebootcommandfile", System.getProperty("depot.it.preboot", "src/test/resources/it-pre-boot.asadmin"),
             "--nocluster");
     process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
