@@ -1,5 +1,6 @@
 package dev.depot.files.boundary;
 
+import dev.depot.problem.Problem;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -38,7 +39,7 @@ public class DotSegmentFilter extends HttpFilter {
     response.setContentType(ProblemMapper.PROBLEM_JSON);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.getWriter()
-        .write(ProblemMapper.body(400, "INVALID_PATH", "The path may not contain '.' or '..' segments or look-alikes.", uri));
+        .write(ProblemMapper.body(Problem.INVALID_PATH, "The path may not contain '.' or '..' segments or look-alikes.", uri));
   }
 
   /** Whether a raw (not decoded) URI path has a {@code .} or {@code ..} segment, encoded or not. */

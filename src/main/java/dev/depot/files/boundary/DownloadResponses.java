@@ -1,7 +1,9 @@
 package dev.depot.files.boundary;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.files.control.Downloads;
-import dev.depot.files.control.PreconditionFailedException;
 import dev.depot.files.entity.StoredFile;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -47,7 +49,7 @@ final class DownloadResponses {
           ? ByteRange.parse(request.getHeaderString("Range")) : null;
       ByteRange.Slice slice = range == null ? new ByteRange.Slice(0, size, size) : range.resolve(size);
       if (slice == null) {
-        return ProblemMapper.problem(416, "RANGE_NOT_SATISFIABLE",
+        return ProblemMapper.problem(Problem.RANGE_NOT_SATISFIABLE,
                 "The requested range starts beyond the end of the file (" + size + " bytes).", uriInfo)
             .header("Content-Range", "bytes */" + size)
             .header("Accept-Ranges", "bytes")
@@ -78,7 +80,7 @@ final class DownloadResponses {
   private static Response.ResponseBuilder conditional(StoredFile file, HttpHeaders request) {
     switch (ReadPreconditions.evaluate(request, file)) {
       case PRECONDITION_FAILED:
-        throw new PreconditionFailedException("The file at this path is not the version the request requires.");
+        throw new DepotException(Problem.PRECONDITION_FAILED, "The file at this path is not the version the request requires.");
       case NOT_MODIFIED:
         return validators(Response.notModified(), file);
       default:

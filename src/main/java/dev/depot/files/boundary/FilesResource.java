@@ -1,7 +1,9 @@
 package dev.depot.files.boundary;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.files.control.Downloads;
-import dev.depot.files.control.InvalidParameterException;
 import dev.depot.files.control.Listings;
 import dev.depot.files.control.MultipartUploads;
 import dev.depot.files.control.Removals;
@@ -115,7 +117,7 @@ public class FilesResource {
       return null;
     }
     if (!text.trim().matches("[0-9]{1,18}")) {
-      throw new InvalidParameterException("The limit must be a whole number from 1 to " + Listings.MAX_LIMIT + ".");
+      throw new DepotException(Problem.INVALID_PARAMETER, "The limit must be a whole number from 1 to " + Listings.MAX_LIMIT + ".");
     }
     return (int) Math.min(Long.parseLong(text.trim()), Integer.MAX_VALUE);
   }

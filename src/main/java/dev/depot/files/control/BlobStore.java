@@ -1,5 +1,7 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,10 +23,10 @@ public interface BlobStore {
   /**
    * Streams {@code source} to a new staged blob.
    *
-   * @param maxBytes stop and fail with {@link UploadTooLargeException} once more bytes than this arrive
+   * @param maxBytes stop and fail with {@link DepotException} ({@code UPLOAD_TOO_LARGE}) once more bytes than this arrive
    * @throws IOException only for failures <em>reading</em> {@code source} (the caller decides what
-   *     they mean); storage failures are {@link InsufficientStorageException} or {@link
-   *     StorageFailureException}. On any failure nothing is left behind.
+   *     they mean); storage failures are {@link DepotException}s
+   *     ({@code INSUFFICIENT_STORAGE} or {@code STORAGE_FAILURE}). On any failure nothing is left behind.
    */
   StagedBlob stage(InputStream source, long maxBytes) throws IOException;
 
@@ -62,7 +64,7 @@ public interface BlobStore {
      * Copies {@code length} bytes starting at {@code offset} to {@code out}, through a fixed buffer.
      *
      * @throws IOException only if writing to {@code out} fails (the reader went away); a failure to
-     *     read the stored bytes is a {@link StorageFailureException}
+     *     read the stored bytes is a {@link DepotException} ({@code STORAGE_FAILURE})
      */
     void copyTo(OutputStream out, long offset, long length) throws IOException;
 

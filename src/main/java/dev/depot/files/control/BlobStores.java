@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.config.DepotSettings;
 import dev.depot.config.StorageLayout;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +23,7 @@ public class BlobStores {
     try {
       layout = settings.layout();
     } catch (UncheckedIOException e) {
-      throw new StorageFailureException("The server's storage is not available.", e);
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server's storage is not available.", e);
     }
     return new FileSystemBlobStore(layout, settings.fsync());
   }

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -20,7 +23,7 @@ import java.util.Map;
  *
  * <p>SHA-256 is computed by the storage engine anyway; MD5 and SHA-512 are computed only when a client
  * sent them, in the same pass (the body stream is wrapped). Algorithms Depot does not know are ignored,
- * as RFC 9530 §5 allows; a known one with a malformed value is an {@link InvalidDigestException}.
+ * as RFC 9530 §5 allows; a known one with a malformed value is an {@link DepotException} ({@code INVALID_DIGEST}).
  */
 public final class ClientDigests {
 
@@ -42,7 +45,7 @@ public final class ClientDigests {
   /**
    * Reads the digest headers of a request or of a multipart part; any of them may be null.
    *
-   * @throws InvalidDigestException if a header names a known algorithm with a malformed value
+   * @throws DepotException INVALID_DIGEST if a header names a known algorithm with a malformed value
    */
   public static ClientDigests fromHeaders(String reprDigest, String contentDigest, String contentMd5) {
     List<Expected> expected = new ArrayList<>();
@@ -89,7 +92,7 @@ public final class ClientDigests {
      * Compares every digest the client sent with what was read.
      *
      * @param sha256Hex the SHA-256 of the bytes read, lowercase hex
-     * @throws DigestMismatchException on the first digest that differs
+     * @throws DepotException DIGEST_MISMATCH on the first digest that differs
      */
     public void verify(String sha256Hex) {
       Map<String, byte[]> actual = new LinkedHashMap<>();
@@ -97,7 +100,7 @@ public final class ClientDigests {
       computed.forEach((algorithm, md) -> actual.put(algorithm, md.digest()));
       for (Expected e : expected) {
         if (!MessageDigest.isEqual(e.value(), actual.get(e.algorithm()))) {
-          throw new DigestMismatchException(
+          throw new DepotException(Problem.DIGEST_MISMATCH, 
               "The " + e.algorithm() + " of the received bytes does not match the " + e.header()
                   + " header; nothing was stored.");
         }
@@ -114,7 +117,7 @@ public final class ClientDigests {
       String m = member.trim();
       int eq = m.indexOf('=');
       if (eq <= 0) {
-        throw new InvalidDigestException("The " + name + " header is not a list of algorithm=:base64: entries.");
+        throw new DepotException(Problem.INVALID_DIGEST, "The " + name + " header is not a list of algorithm=:base64: entries.");
       }
       String key = m.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       String value = m.substring(eq + 1).trim();
@@ -127,7 +130,7 @@ public final class ClientDigests {
         continue; // RFC 9530 §5: unknown algorithms may be ignored
       }
       if (value.length() < 2 || value.charAt(0) != ':' || value.charAt(value.length() - 1) != ':') {
-        throw new InvalidDigestException("The " + name + " " + key + " value must be a byte sequence, :base64:.");
+        throw new DepotException(Problem.INVALID_DIGEST, "The " + name + " " + key + " value must be a byte sequence, :base64:.");
       }
       int length = messageDigest(algorithm).getDigestLength();
       out.add(new Expected(algorithm, decode(value.substring(1, value.length() - 1), length, name), name));
@@ -139,10 +142,10 @@ public final class ClientDigests {
     try {
       value = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
-      throw new InvalidDigestException("The " + name + " value is not base64.", e);
+      throw new DepotException(Problem.INVALID_DIGEST, "The " + name + " value is not base64.", e);
     }
     if (value.length != length) {
-      throw new InvalidDigestException("The " + name + " value has " + value.length + " bytes, not " + length + ".");
+      throw new DepotException(Problem.INVALID_DIGEST, "The " + name + " value has " + value.length + " bytes, not " + length + ".");
     }
     return value;
   }

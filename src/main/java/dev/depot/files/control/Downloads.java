@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.files.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,8 +31,8 @@ public class Downloads {
   }
 
   /**
-   * @throws InvalidPathException if {@code path} is not a valid key
-   * @throws UnknownPathException if nothing is stored there
+   * @throws DepotException INVALID_PATH if {@code path} is not a valid key
+   * @throws DepotException NOT_FOUND if nothing is stored there
    */
   public StoredFile describe(String path) {
     String key = StoragePaths.key(path);
@@ -41,8 +44,8 @@ public class Downloads {
    * it publishes and commits, so the row (size, SHA-256, type) describes exactly the bytes opened; a
    * replace or delete after that does not change what the open content reads. Nothing is read yet.
    *
-   * @throws UnknownPathException if nothing is stored there
-   * @throws StorageFailureException if the row's file is missing or differs in size (logged)
+   * @throws DepotException NOT_FOUND if nothing is stored there
+   * @throws DepotException STORAGE_FAILURE if the row's file is missing or differs in size (logged)
    */
   public Download open(String path) {
     String key = StoragePaths.key(path);
@@ -63,12 +66,12 @@ public class Downloads {
     }
   }
 
-  private static UnknownPathException unknown() {
-    return new UnknownPathException("No file is stored at this path.");
+  private static DepotException unknown() {
+    return new DepotException(Problem.NOT_FOUND, "No file is stored at this path.");
   }
 
-  private static StorageFailureException inconsistent(String key, String what) {
+  private static DepotException inconsistent(String key, String what) {
     LOG.severe(() -> "Stored file " + key + " is inconsistent: " + what);
-    return new StorageFailureException("The server could not read the stored file.");
+    return new DepotException(Problem.STORAGE_FAILURE, "The server could not read the stored file.");
   }
 }

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,7 +78,7 @@ final class FileContent implements BlobStore.Content {
       }
       return n;
     } catch (IOException e) {
-      throw new StorageFailureException("The server could not read the stored file.", e);
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server could not read the stored file.", e);
     }
   }
 

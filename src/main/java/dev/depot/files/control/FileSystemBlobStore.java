@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.config.StorageLayout;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +72,7 @@ public final class FileSystemBlobStore implements BlobStore {
       while ((n = fill(source, buffer)) > 0) { // read failures propagate: they are the source's
         total += n;
         if (total > maxBytes) {
-          throw new UploadTooLargeException("The file is larger than the limit of " + maxBytes + " bytes.");
+          throw new DepotException(Problem.UPLOAD_TOO_LARGE, "The file is larger than the limit of " + maxBytes + " bytes.");
         }
         sha256.update(buffer, 0, n);
         view.clear().limit(n);
@@ -91,7 +94,7 @@ public final class FileSystemBlobStore implements BlobStore {
   public void checkWritable(String key) {
     Path target = StoragePaths.resolve(layout.results(), key);
     if (target.startsWith(layout.temp())) {
-      throw new InvalidPathException("The path is reserved.");
+      throw new DepotException(Problem.INVALID_PATH, "The path is reserved.");
     }
   }
 
@@ -106,7 +109,7 @@ public final class FileSystemBlobStore implements BlobStore {
       return publishLocked(blob, key, target);
     } catch (AtomicMoveNotSupportedException e) {
       LOG.log(Level.SEVERE, "depot.temp-dir and depot.results-dir are on different filesystems", e);
-      throw new StorageFailureException("The server's storage is misconfigured.", e);
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server's storage is misconfigured.", e);
     } catch (IOException e) {
       throw storageFailure(e);
     } finally {
@@ -146,7 +149,7 @@ public final class FileSystemBlobStore implements BlobStore {
       return Optional.empty();
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Storage I/O failure", e);
-      throw new StorageFailureException("The server could not read the stored file.", e);
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server could not read the stored file.", e);
     }
   }
 
@@ -169,7 +172,7 @@ public final class FileSystemBlobStore implements BlobStore {
       return Optional.empty();
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Storage I/O failure", e);
-      throw new StorageFailureException("The server could not remove the stored file.", e);
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server could not remove the stored file.", e);
     }
   }
 
@@ -198,7 +201,7 @@ public final class FileSystemBlobStore implements BlobStore {
       } catch (FileAlreadyExistsException e) {
         // One look per directory, links not followed: a link is not a directory.
         if (!Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-          throw new PathConflictException("A parent of the path is a file.");
+          throw new DepotException(Problem.PATH_CONFLICT, "A parent of the path is a file.");
         }
       }
     }
@@ -254,10 +257,10 @@ public final class FileSystemBlobStore implements BlobStore {
   static RuntimeException storageFailure(IOException e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
-      return new InsufficientStorageException("The server has no room left to store this upload.", e);
+      return new DepotException(Problem.INSUFFICIENT_STORAGE, "The server has no room left to store this upload.", e);
     }
     LOG.log(Level.SEVERE, "Storage I/O failure", e);
-    return new StorageFailureException("The server could not store the upload.", e);
+    return new DepotException(Problem.STORAGE_FAILURE, "The server could not store the upload.", e);
   }
 
   private static MessageDigest sha256() {

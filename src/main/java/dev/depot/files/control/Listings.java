@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.files.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,16 +38,16 @@ public class Listings {
    * @param prefix only paths starting with it (literally; may end mid-segment); null for all
    * @param limit page size, null for {@link #DEFAULT_LIMIT}; capped at {@link #MAX_LIMIT}
    * @param cursor the {@code next} of the previous page, null for the first
-   * @throws InvalidParameterException if the limit is below 1, the cursor is not one Depot made, or
+   * @throws DepotException INVALID_PARAMETER if the limit is below 1, the cursor is not one Depot made, or
    *     the prefix is longer than a path can be
    */
   public Page list(String prefix, Integer limit, String cursor) {
     String p = prefix == null ? "" : prefix;
     if (p.getBytes(StandardCharsets.UTF_8).length > StoragePaths.MAX_KEY_BYTES) {
-      throw new InvalidParameterException("The prefix is longer than a path can be.");
+      throw new DepotException(Problem.INVALID_PARAMETER, "The prefix is longer than a path can be.");
     }
     if (limit != null && limit < 1) {
-      throw new InvalidParameterException("The limit must be at least 1.");
+      throw new DepotException(Problem.INVALID_PARAMETER, "The limit must be at least 1.");
     }
     int size = limit == null ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT);
     String after = cursor == null || cursor.isEmpty() ? "" : decode(cursor);
@@ -71,7 +74,7 @@ public class Listings {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (IllegalArgumentException | CharacterCodingException e) {
-      throw new InvalidParameterException("The cursor is not one this server gave out.", e);
+      throw new DepotException(Problem.INVALID_PARAMETER, "The cursor is not one this server gave out.", e);
     }
   }
 }

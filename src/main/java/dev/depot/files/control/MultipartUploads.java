@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.config.DepotSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,7 +76,7 @@ public class MultipartUploads {
           }
         });
     if (stored.isEmpty()) {
-      throw new MissingFilePartException("The request has no file part.");
+      throw new DepotException(Problem.MISSING_FILE_PART, "The request has no file part.");
     }
     return stored;
   }
@@ -82,7 +85,7 @@ public class MultipartUploads {
    * Stores the first file part named {@code fieldName} at the top of the results directory; other
    * parts are read past. For the seed-compatible {@code /upload} endpoint.
    *
-   * @throws MissingFilePartException if there is no such part
+   * @throws DepotException MISSING_FILE_PART if there is no such part
    */
   public Uploads.Stored storeOne(Body body, String fieldName) {
     List<Uploads.Stored> stored = new ArrayList<>(1);
@@ -102,7 +105,7 @@ public class MultipartUploads {
         });
     return stored.stream()
         .findFirst()
-        .orElseThrow(() -> new MissingFilePartException("The request has no file part named '" + fieldName + "'."));
+        .orElseThrow(() -> new DepotException(Problem.MISSING_FILE_PART, "The request has no file part named '" + fieldName + "'."));
   }
 
   private Uploads.Stored storePart(FileItemInput part, String dir) throws IOException {
@@ -149,7 +152,7 @@ public class MultipartUploads {
       while (parts.hasNext()) {
         FileItemInput part = parts.next();
         if (++count > maxParts) {
-          throw new MultipartLimitException("The request has more than " + maxParts + " parts.");
+          throw new DepotException(Problem.MULTIPART_LIMIT, "The request has more than " + maxParts + " parts.");
         }
         if (part.isFormField() || part.getName() == null || part.getName().isEmpty()) {
           // No filename (or an empty file input): a field, never buffered beyond the cap.
@@ -160,20 +163,20 @@ public class MultipartUploads {
       }
       if (count == 0) {
         // fileupload2 treats a body without any boundary line as an empty form; it is garbage.
-        throw new MalformedMultipartException("The multipart body has no parts.");
+        throw new DepotException(Problem.MALFORMED_MULTIPART, "The multipart body has no parts.");
       }
       String boundary = new String(parser.getBoundary(body.contentType()), StandardCharsets.ISO_8859_1);
       if (!stream.tailContains("--" + boundary + "--")) {
-        throw new MalformedMultipartException("The multipart body ends without its closing boundary.");
+        throw new DepotException(Problem.MALFORMED_MULTIPART, "The multipart body ends without its closing boundary.");
       }
     } catch (FileUploadSizeException e) {
-      throw new MultipartLimitException("A part's headers are larger than " + settings.maxPartHeaderSize() + " bytes.", e);
+      throw new DepotException(Problem.MULTIPART_LIMIT, "A part's headers are larger than " + settings.maxPartHeaderSize() + " bytes.", e);
     } catch (FileUploadContentTypeException e) {
-      throw new MalformedMultipartException("The request is not multipart/form-data with a valid boundary.", e);
+      throw new DepotException(Problem.MALFORMED_MULTIPART, "The request is not multipart/form-data with a valid boundary.", e);
     } catch (FileUploadException e) {
-      throw new MalformedMultipartException("The multipart body is malformed or truncated.", e);
+      throw new DepotException(Problem.MALFORMED_MULTIPART, "The multipart body is malformed or truncated.", e);
     } catch (IOException e) {
-      throw new UploadIncompleteException("The request body ended before it was complete.", e);
+      throw new DepotException(Problem.UPLOAD_INCOMPLETE, "The request body ended before it was complete.", e);
     }
   }
 
@@ -181,7 +184,7 @@ public class MultipartUploads {
     try (InputStream in = part.getInputStream()) {
       byte[] value = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
       if (value.length > max) {
-        throw new MultipartLimitException("A form field is larger than " + max + " bytes.");
+        throw new DepotException(Problem.MULTIPART_LIMIT, "A form field is larger than " + max + " bytes.");
       }
       return new String(value, StandardCharsets.UTF_8);
     }

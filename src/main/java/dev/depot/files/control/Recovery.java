@@ -3,6 +3,8 @@ package dev.depot.files.control;
 import dev.depot.config.DepotSettings;
 import dev.depot.config.StorageLayout;
 import dev.depot.files.entity.StoredFile;
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -82,7 +84,7 @@ public class Recovery {
         String key = layout.results().relativize(file).toString().replace(java.io.File.separatorChar, '/');
         try {
           StoragePaths.key(key);
-        } catch (InvalidPathException e) {
+        } catch (DepotException e) { // INVALID_PATH
           skipped.add(key); // not a name Depot would store; an admin put it there: leave it alone
           continue;
         }
@@ -179,7 +181,12 @@ public class Recovery {
             key, size, sha256(file), row.map(StoredFile::getContentType).orElse(Uploads.OCTET_STREAM),
             row.map(StoredFile::getOriginalFilename).orElse(null), Instant.now(), unchanged);
       }
-    } catch (PreconditionFailedException | StoredFiles.PathTakenException e) {
+    } catch (StoredFiles.PathTakenException e) {
+      LOG.log(Level.FINE, "Another writer recorded " + key + " meanwhile; its row stays", e);
+    } catch (DepotException e) {
+      if (!e.is(Problem.PRECONDITION_FAILED)) {
+        throw e;
+      }
       LOG.log(Level.FINE, "Another writer recorded " + key + " meanwhile; its row stays", e);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Could not check " + file, e);

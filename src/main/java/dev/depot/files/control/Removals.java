@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.files.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,8 +25,8 @@ public class Removals {
   @Inject PathLocks locks;
 
   /**
-   * @throws UnknownPathException if nothing is stored at {@code path}
-   * @throws PreconditionFailedException if the current version does not satisfy {@code precondition}
+   * @throws DepotException NOT_FOUND if nothing is stored at {@code path}
+   * @throws DepotException PRECONDITION_FAILED if the current version does not satisfy {@code precondition}
    */
   public void remove(String path, WritePrecondition precondition) {
     String key = StoragePaths.key(path);
@@ -33,7 +36,7 @@ public class Removals {
     try {
       Optional<StoredFile> row = storedFiles.findByPath(key);
       if (row.isEmpty()) {
-        throw new UnknownPathException("No file is stored at this path.");
+        throw new DepotException(Problem.NOT_FOUND, "No file is stored at this path.");
       }
       precondition.check(row);
       Optional<BlobStore.Removal> removal = store.remove(key);

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.config.DepotSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -61,7 +64,7 @@ public class SpaceAdmission {
 
   /**
    * @param declaredLength the body's declared length, or -1 when unknown
-   * @throws InsufficientStorageException if it cannot fit
+   * @throws DepotException INSUFFICIENT_STORAGE if it cannot fit
    */
   public Ticket admit(Path resultsDir, long declaredLength) {
     long bytes = Math.max(0, declaredLength);
@@ -69,7 +72,7 @@ public class SpaceAdmission {
     long inFlight = reserved.addAndGet(bytes);
     if (usable(resultsDir) - inFlight < minFree) {
       reserved.addAndGet(-bytes);
-      throw new InsufficientStorageException("The server does not have room for an upload of this size.");
+      throw new DepotException(Problem.INSUFFICIENT_STORAGE, "The server does not have room for an upload of this size.");
     }
     return new Ticket(bytes, resultsDir);
   }
@@ -104,7 +107,7 @@ public class SpaceAdmission {
         if ((sinceCheck += n) >= WATCH_INTERVAL) {
           sinceCheck = 0;
           if (usable(ticket.dir) - reserved.get() < settings.minFreeSpace()) {
-            throw new InsufficientStorageException("The server ran out of room for this upload.");
+            throw new DepotException(Problem.INSUFFICIENT_STORAGE, "The server ran out of room for this upload.");
           }
         }
       }

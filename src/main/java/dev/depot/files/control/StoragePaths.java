@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,17 +44,17 @@ public final class StoragePaths {
   /**
    * Validates an untrusted relative path and returns it as a key.
    *
-   * @throws InvalidPathException with a message safe to show the client
+   * @throws DepotException INVALID_PATH with a message safe to show the client
    */
   public static String key(String raw) {
     if (raw == null || raw.isEmpty()) {
-      throw new InvalidPathException("The path is empty.");
+      throw new DepotException(Problem.INVALID_PATH, "The path is empty.");
     }
     if (raw.startsWith("/") || DRIVE.matcher(raw).matches()) {
-      throw new InvalidPathException("The path must be relative.");
+      throw new DepotException(Problem.INVALID_PATH, "The path must be relative.");
     }
     if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      throw new InvalidPathException("The path is longer than " + MAX_KEY_BYTES + " bytes.");
+      throw new DepotException(Problem.INVALID_PATH, "The path is longer than " + MAX_KEY_BYTES + " bytes.");
     }
     for (String segment : raw.split("/", -1)) {
       checkSegment(segment);
@@ -62,7 +65,7 @@ public final class StoragePaths {
   /** Joins an optional directory key and a single name into a key, validating both. */
   public static String join(String dir, String name) {
     if (name == null || name.isEmpty() || name.contains("/")) {
-      throw new InvalidPathException("The file name must be a single non-empty name.");
+      throw new DepotException(Problem.INVALID_PATH, "The file name must be a single non-empty name.");
     }
     if (dir == null || dir.isEmpty()) {
       return key(name);
@@ -77,7 +80,7 @@ public final class StoragePaths {
    */
   public static String baseName(String filename) {
     if (filename == null) {
-      throw new InvalidPathException("The part has no file name.");
+      throw new DepotException(Problem.INVALID_PATH, "The part has no file name.");
     }
     int cut = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
     String base = filename.substring(cut + 1).strip();
@@ -89,13 +92,13 @@ public final class StoragePaths {
    * Maps a key under {@code root}, refusing any way out: the normalised path must stay under root and
    * no existing ancestor inside root may be a symbolic link.
    *
-   * @throws InvalidPathException if the key leaves root or goes through a link
-   * @throws PathConflictException if an ancestor is a file, or the target is a directory
+   * @throws DepotException INVALID_PATH if the key leaves root or goes through a link
+   * @throws DepotException PATH_CONFLICT if an ancestor is a file, or the target is a directory
    */
   public static Path resolve(Path root, String key) {
     Path target = root.resolve(key(key)).normalize();
     if (!target.startsWith(root) || target.equals(root)) {
-      throw new InvalidPathException("The path leaves the storage area.");
+      throw new DepotException(Problem.INVALID_PATH, "The path leaves the storage area.");
     }
     Path current = root;
     for (Path segment : root.relativize(target)) {
@@ -107,14 +110,14 @@ public final class StoragePaths {
         break; // nothing at or below here exists: nothing to refuse (publish checks again once created)
       }
       if (attributes.isSymbolicLink()) {
-        throw new InvalidPathException("The path goes through a link.");
+        throw new DepotException(Problem.INVALID_PATH, "The path goes through a link.");
       }
       boolean last = current.equals(target);
       if (!last && !attributes.isDirectory()) {
-        throw new PathConflictException("A parent of the path is a file.");
+        throw new DepotException(Problem.PATH_CONFLICT, "A parent of the path is a file.");
       }
       if (last && attributes.isDirectory()) {
-        throw new PathConflictException("The path is a directory.");
+        throw new DepotException(Problem.PATH_CONFLICT, "The path is a directory.");
       }
     }
     return target;
@@ -131,10 +134,10 @@ public final class StoragePaths {
 
   private static void checkSegment(String segment) {
     if (segment.isEmpty()) {
-      throw new InvalidPathException("The path has an empty segment.");
+      throw new DepotException(Problem.INVALID_PATH, "The path has an empty segment.");
     }
     if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
-      throw new InvalidPathException("A path segment is longer than " + MAX_SEGMENT_BYTES + " bytes.");
+      throw new DepotException(Problem.INVALID_PATH, "A path segment is longer than " + MAX_SEGMENT_BYTES + " bytes.");
     }
     for (int i = 0; i < segment.length(); ) {
       int cp = segment.codePointAt(i);
@@ -143,21 +146,21 @@ public final class StoragePaths {
           || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
           || type == Character.SURROGATE || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
           || cp == 0xFFFD) {
-        throw new InvalidPathException("The path has a forbidden character.");
+        throw new DepotException(Problem.INVALID_PATH, "The path has a forbidden character.");
       }
       i += Character.charCount(cp);
     }
     String folded = Normalizer.normalize(segment, Normalizer.Form.NFKC);
     if (folded.equals(".") || folded.equals("..") || folded.contains("/") || folded.contains("\\")) {
-      throw new InvalidPathException("The path may not contain '.' or '..' segments or look-alikes.");
+      throw new DepotException(Problem.INVALID_PATH, "The path may not contain '.' or '..' segments or look-alikes.");
     }
     if (segment.endsWith(".") || segment.endsWith(" ") || segment.startsWith(" ")) {
-      throw new InvalidPathException("A path segment may not start with a space or end with a dot or space.");
+      throw new DepotException(Problem.INVALID_PATH, "A path segment may not start with a space or end with a dot or space.");
     }
     int dot = folded.indexOf('.');
     String stem = (dot < 0 ? folded : folded.substring(0, dot)).strip().toLowerCase(Locale.ROOT);
     if (WINDOWS_RESERVED.contains(stem)) {
-      throw new InvalidPathException("The path uses a reserved device name.");
+      throw new DepotException(Problem.INVALID_PATH, "The path uses a reserved device name.");
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+
 import dev.depot.files.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -77,7 +79,7 @@ public class StoredFiles {
    * reads, so the check and the write are one database transaction. A commit failure surfaces as an
    * exception from this call.
    *
-   * @throws PreconditionFailedException if the row read here does not satisfy {@code precondition}
+   * @throws DepotException PRECONDITION_FAILED if the row read here does not satisfy {@code precondition}
    * @throws PathTakenException if another transaction inserted a row for {@code path} after this one
    *     looked (the unique key on the path caught it); nothing was written, and a retry reads that row
    */

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.config.DepotSettings;
 import dev.depot.config.StorageLayout;
 import dev.depot.files.entity.StoredFile;
@@ -58,13 +61,13 @@ public class Uploads {
 
   /**
    * Stores a raw request body. A body that breaks off or is shorter than its declared length is an
-   * {@link UploadIncompleteException}; nothing is stored.
+   * {@link DepotException} ({@code UPLOAD_INCOMPLETE}); nothing is stored.
    */
   public Stored storeBody(Upload upload) {
     try {
       return store(upload);
     } catch (IOException e) {
-      throw new UploadIncompleteException("The request body ended before it was complete.", e);
+      throw new DepotException(Problem.UPLOAD_INCOMPLETE, "The request body ended before it was complete.", e);
     }
   }
 
@@ -82,14 +85,14 @@ public class Uploads {
     contentType(upload.contentType()); // refuse a bad one before reading the body
     long max = settings.maxFileSize();
     if (upload.declaredLength() > max) {
-      throw new UploadTooLargeException("The file is larger than the limit of " + max + " bytes.");
+      throw new DepotException(Problem.UPLOAD_TOO_LARGE, "The file is larger than the limit of " + max + " bytes.");
     }
     checkPrecondition(key, upload.precondition()); // fail fast; checked again under the lock
     try (SpaceAdmission.Ticket ticket = admission.admit(layout.results(), upload.declaredLength())) {
       ClientDigests.Verifier digests = upload.digests().verifier(ticket.watch(upload.body()));
       try (StagedBlob staged = store.stage(digests.stream(), max)) {
         if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
-          throw new UploadIncompleteException(
+          throw new DepotException(Problem.UPLOAD_INCOMPLETE, 
               "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
         }
         digests.verify(staged.sha256()); // a mismatch discards the staged blob: nothing replaced, no row
@@ -146,7 +149,7 @@ public class Uploads {
       return OCTET_STREAM;
     }
     if (declared.length() > MAX_CONTENT_TYPE || declared.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-      throw new InvalidContentTypeException("The content type is longer than " + MAX_CONTENT_TYPE + " characters or not ASCII.");
+      throw new DepotException(Problem.INVALID_CONTENT_TYPE, "The content type is longer than " + MAX_CONTENT_TYPE + " characters or not ASCII.");
     }
     return declared;
   }
@@ -155,7 +158,7 @@ public class Uploads {
     try {
       return settings.layout();
     } catch (UncheckedIOException e) {
-      throw new StorageFailureException("The server's storage is not available.", e);
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server's storage is not available.", e);
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import dev.depot.files.entity.StoredFile;
 import java.util.Optional;
 import java.util.Set;
@@ -46,18 +49,18 @@ public record WritePrecondition(Versions ifMatch, Versions ifNoneMatch) {
   }
 
   /**
-   * @throws PreconditionFailedException if {@code current} (the path's row, empty if nothing is stored
+   * @throws DepotException PRECONDITION_FAILED if {@code current} (the path's row, empty if nothing is stored
    *     there) does not satisfy this precondition
    */
   public void check(Optional<StoredFile> current) {
     if (ifMatch != null && !current.map(ifMatch::contains).orElse(false)) {
-      throw new PreconditionFailedException(
+      throw new DepotException(Problem.PRECONDITION_FAILED, 
           current.isEmpty()
               ? "Nothing is stored at this path, but the request requires an existing version."
               : "The file at this path is not the version the request requires.");
     }
     if (ifNoneMatch != null && current.map(ifNoneMatch::contains).orElse(false)) {
-      throw new PreconditionFailedException(
+      throw new DepotException(Problem.PRECONDITION_FAILED, 
           ifNoneMatch.any()
               ? "A file is already stored at this path."
               : "The file at this path is a version the request excludes.");

@@ -8,7 +8,7 @@
  * publish, open, remove), {@link dev.depot.files.control.StoragePaths} (what an untrusted path may be)
  * and {@link dev.depot.files.control.StoredFiles} (the JPA repository). Everything that changes or
  * reads a path's file and row together does it under the path's lock ({@code PathLocks}). Nothing here
- * may depend on JAX-RS or servlet types; failures are {@link dev.depot.files.control.DepotException}s
+ * may depend on JAX-RS or servlet types; failures are {@link dev.depot.problem.DepotException}s
  * with stable codes.
  */
 package dev.depot.files.control;

@@ -1,5 +1,9 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,8 +42,8 @@ class ClientDigestsTest {
     ClientDigests digests = ClientDigests.fromHeaders(null, null, Base64.getEncoder().encodeToString(new byte[16]));
 
     ClientDigests.Verifier verifier = read(digests);
-    DigestMismatchException e = assertThrows(DigestMismatchException.class, () -> verifier.verify(hex("SHA-256")));
-    assertEquals("DIGEST_MISMATCH", e.code());
+    DepotException e = assertProblem(Problem.DIGEST_MISMATCH, () -> verifier.verify(hex("SHA-256")));
+    assertEquals("DIGEST_MISMATCH", e.problem().code());
     assertTrue(e.getMessage().contains("Content-MD5"), e.getMessage());
   }
 
@@ -48,7 +52,7 @@ class ClientDigestsTest {
     ClientDigests digests = ClientDigests.fromHeaders(null, "sha-256=:" + Base64.getEncoder().encodeToString(new byte[32]) + ":", null);
 
     ClientDigests.Verifier verifier = read(digests);
-    assertThrows(DigestMismatchException.class, () -> verifier.verify(hex("SHA-256")));
+    assertProblem(Problem.DIGEST_MISMATCH, () -> verifier.verify(hex("SHA-256")));
   }
 
   @Test
@@ -61,12 +65,12 @@ class ClientDigestsTest {
 
   @Test
   void malformedValuesAreInvalidNotMismatches() {
-    assertThrows(InvalidDigestException.class, () -> ClientDigests.fromHeaders("sha-256=abc", null, null));
-    assertThrows(InvalidDigestException.class, () -> ClientDigests.fromHeaders("sha-256=:not base64!:", null, null));
-    assertThrows(InvalidDigestException.class, () -> ClientDigests.fromHeaders("sha-256=:AAAA:", null, null));
-    assertThrows(InvalidDigestException.class, () -> ClientDigests.fromHeaders("garbage", null, null));
+    assertProblem(Problem.INVALID_DIGEST, () -> ClientDigests.fromHeaders("sha-256=abc", null, null));
+    assertProblem(Problem.INVALID_DIGEST, () -> ClientDigests.fromHeaders("sha-256=:not base64!:", null, null));
+    assertProblem(Problem.INVALID_DIGEST, () -> ClientDigests.fromHeaders("sha-256=:AAAA:", null, null));
+    assertProblem(Problem.INVALID_DIGEST, () -> ClientDigests.fromHeaders("garbage", null, null));
     // A hex MD5 (a common mistake) is not RFC 1864 base64 of 16 bytes.
-    assertThrows(InvalidDigestException.class, () -> ClientDigests.fromHeaders(null, null, "5d41402abc4b2a76b9719d911017c592"));
+    assertProblem(Problem.INVALID_DIGEST, () -> ClientDigests.fromHeaders(null, null, "5d41402abc4b2a76b9719d911017c592"));
   }
 
   private static ClientDigests.Verifier read(ClientDigests digests) throws IOException {

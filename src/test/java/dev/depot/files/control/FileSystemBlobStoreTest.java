@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +50,7 @@ class FileSystemBlobStoreTest {
 
   @Test
   void stageOverTheLimitFailsAndLeavesNothing() {
-    assertThrows(UploadTooLargeException.class, () -> cut.stage(new ByteArrayInputStream(new byte[1001]), 1000));
+    assertProblem(Problem.UPLOAD_TOO_LARGE, () -> cut.stage(new ByteArrayInputStream(new byte[1001]), 1000));
     assertEquals(0, tempFiles());
   }
 
@@ -181,7 +184,7 @@ class FileSystemBlobStoreTest {
 
   @Test
   void theTempDirectoryIsNotAKey() {
-    assertThrows(InvalidPathException.class, () -> cut.checkWritable(".depot-tmp/x"));
+    assertProblem(Problem.INVALID_PATH, () -> cut.checkWritable(".depot-tmp/x"));
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,8 +23,8 @@ class ListingsTest {
 
   @Test
   void foreignCursorsAreRejected() {
-    assertThrows(InvalidParameterException.class, () -> Listings.decode("not base64!"));
-    assertThrows(InvalidParameterException.class, () -> Listings.decode("_w")); // 0xFF: not UTF-8
+    assertProblem(Problem.INVALID_PARAMETER, () -> Listings.decode("not base64!"));
+    assertProblem(Problem.INVALID_PARAMETER, () -> Listings.decode("_w")); // 0xFF: not UTF-8
   }
 
   @Test
@@ -34,6 +37,6 @@ class ListingsTest {
   @Test
   void limitBelowOneIsRejected() {
     Listings listings = new Listings();
-    assertThrows(InvalidParameterException.class, () -> listings.list("", 0, null));
+    assertProblem(Problem.INVALID_PARAMETER, () -> listings.list("", 0, null));
   }
 }

@@ -1,5 +1,9 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.DepotException;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,7 +80,7 @@ class MultipartUploadsTest {
             new RandomBytes(1, 200L << 20),
             text("\r\n--" + BOUNDARY + "--\r\n"));
 
-    assertThrows(MultipartLimitException.class, () -> cut.storeAll(new MultipartUploads.Body(body, CONTENT_TYPE, -1)));
+    assertProblem(Problem.MULTIPART_LIMIT, () -> cut.storeAll(new MultipartUploads.Body(body, CONTENT_TYPE, -1)));
   }
 
   @Test
@@ -85,7 +89,7 @@ class MultipartUploadsTest {
         + "p".repeat(64 << 10) + "\r\n\r\n";
     InputStream body = concat(text(header), text("x\r\n--" + BOUNDARY + "--\r\n"));
 
-    assertThrows(MultipartLimitException.class, () -> cut.storeAll(new MultipartUploads.Body(body, CONTENT_TYPE, -1)));
+    assertProblem(Problem.MULTIPART_LIMIT, () -> cut.storeAll(new MultipartUploads.Body(body, CONTENT_TYPE, -1)));
     assertFalse(Files.exists(root.resolve("a.bin")));
   }
 
@@ -98,7 +102,7 @@ class MultipartUploadsTest {
     }
     s.append("--").append(BOUNDARY).append("--\r\n");
 
-    assertThrows(MultipartLimitException.class, () -> cut.storeAll(new MultipartUploads.Body(text(s.toString()), CONTENT_TYPE, -1)));
+    assertProblem(Problem.MULTIPART_LIMIT, () -> cut.storeAll(new MultipartUploads.Body(text(s.toString()), CONTENT_TYPE, -1)));
   }
 
   @Test
@@ -106,7 +110,7 @@ class MultipartUploadsTest {
     settings.maxFileSize = 1000;
     InputStream body = concat(text(fileHeader("f", "big.bin")), new RandomBytes(3, 5000), text("\r\n--" + BOUNDARY + "--\r\n"));
 
-    assertThrows(UploadTooLargeException.class, () -> cut.storeAll(new MultipartUploads.Body(body, CONTENT_TYPE, -1)));
+    assertProblem(Problem.UPLOAD_TOO_LARGE, () -> cut.storeAll(new MultipartUploads.Body(body, CONTENT_TYPE, -1)));
     assertFalse(Files.exists(root.resolve("big.bin")));
     assertEquals(0, tempFiles());
   }
@@ -124,7 +128,9 @@ class MultipartUploadsTest {
       try {
         this.cut.storeAll(new MultipartUploads.Body(truncated, CONTENT_TYPE, -1));
         fail("truncated at " + cut + " of " + bytes.length + " was accepted");
-      } catch (MalformedMultipartException | MissingFilePartException | UploadIncompleteException expected) {
+      } catch (DepotException expected) {
+        assertTrue(expected.is(Problem.MALFORMED_MULTIPART) || expected.is(Problem.MISSING_FILE_PART)
+            || expected.is(Problem.UPLOAD_INCOMPLETE), expected.problem() + ": " + expected.getMessage());
         // the client's mistake: 400
       }
       assertEquals(0, tempFiles(), "temp files after truncation at " + cut);
@@ -138,12 +144,9 @@ class MultipartUploadsTest {
 
   @Test
   void garbageAndMissingBoundariesAreMalformed() {
-    assertThrows(MalformedMultipartException.class,
-        () -> cut.storeAll(new MultipartUploads.Body(text("not multipart at all"), CONTENT_TYPE, -1)));
-    assertThrows(MalformedMultipartException.class,
-        () -> cut.storeAll(new MultipartUploads.Body(text("--x\r\n"), "multipart/form-data", -1)));
-    assertThrows(MalformedMultipartException.class,
-        () -> cut.storeAll(new MultipartUploads.Body(text("--x\r\n"), "text/plain", -1)));
+    assertProblem(Problem.MALFORMED_MULTIPART, () -> cut.storeAll(new MultipartUploads.Body(text("not multipart at all"), CONTENT_TYPE, -1)));
+    assertProblem(Problem.MALFORMED_MULTIPART, () -> cut.storeAll(new MultipartUploads.Body(text("--x\r\n"), "multipart/form-data", -1)));
+    assertProblem(Problem.MALFORMED_MULTIPART, () -> cut.storeAll(new MultipartUploads.Body(text("--x\r\n"), "text/plain", -1)));
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -30,15 +33,15 @@ class StoragePathsTest {
         "x\ufffdy", "\u2028"
       })
   void rejectsHostilePaths(String path) {
-    assertThrows(InvalidPathException.class, () -> StoragePaths.key(path));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.key(path));
   }
 
   @Test
   void rejectsOverlongPaths() {
-    assertThrows(InvalidPathException.class, () -> StoragePaths.key("a".repeat(256)));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.key(("a".repeat(200) + "/").repeat(6) + "x"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.key("a".repeat(256)));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.key(("a".repeat(200) + "/").repeat(6) + "x"));
     assertEquals("é".repeat(127), StoragePaths.key("é".repeat(127)));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.key("é".repeat(128)));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.key("é".repeat(128)));
   }
 
   @Test
@@ -46,9 +49,9 @@ class StoragePathsTest {
     assertEquals("a.txt", StoragePaths.baseName("C:\\Users\\me\\a.txt"));
     assertEquals("passwd", StoragePaths.baseName("../../etc/passwd"));
     assertEquals("x.bin", StoragePaths.baseName("x.bin"));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.baseName("dir/"));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.baseName(".."));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.baseName(null));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.baseName("dir/"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.baseName(".."));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.baseName(null));
   }
 
   @Test
@@ -56,9 +59,9 @@ class StoragePathsTest {
     assertEquals("d/e/f.txt", StoragePaths.join("d/e", "f.txt"));
     assertEquals("d/f.txt", StoragePaths.join("d/", "f.txt"));
     assertEquals("f.txt", StoragePaths.join(null, "f.txt"));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.join("../d", "f.txt"));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.join("d", "a/b"));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.join("d", ""));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.join("../d", "f.txt"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.join("d", "a/b"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.join("d", ""));
   }
 
   @Test
@@ -71,8 +74,8 @@ class StoragePathsTest {
     Files.createSymbolicLink(root.resolve("link"), outside);
     Files.createSymbolicLink(root.resolve("file-link"), outside.resolve("target.txt"));
 
-    assertThrows(InvalidPathException.class, () -> StoragePaths.resolve(root, "link/x.txt"));
-    assertThrows(InvalidPathException.class, () -> StoragePaths.resolve(root, "file-link"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.resolve(root, "link/x.txt"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.resolve(root, "file-link"));
   }
 
   @Test
@@ -80,7 +83,7 @@ class StoragePathsTest {
     Files.createDirectories(root.resolve("dir"));
     Files.writeString(root.resolve("file"), "x");
 
-    assertThrows(PathConflictException.class, () -> StoragePaths.resolve(root, "dir"));
-    assertThrows(PathConflictException.class, () -> StoragePaths.resolve(root, "file/under"));
+    assertProblem(Problem.PATH_CONFLICT, () -> StoragePaths.resolve(root, "dir"));
+    assertProblem(Problem.PATH_CONFLICT, () -> StoragePaths.resolve(root, "file/under"));
   }
 }

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,7 +69,7 @@ class UploadsTest {
 
   @Test
   void bodyShorterThanDeclaredIsIncompleteAndStoresNothing() {
-    assertThrows(UploadIncompleteException.class, () -> cut.storeBody(upload("short.txt", "abc", 10)));
+    assertProblem(Problem.UPLOAD_INCOMPLETE, () -> cut.storeBody(upload("short.txt", "abc", 10)));
 
     assertFalse(Files.exists(root.resolve("short.txt")));
     assertTrue(rows.rows.isEmpty());
@@ -78,7 +81,7 @@ class UploadsTest {
     settings.maxFileSize = 4;
     ByteArrayInputStream body = new ByteArrayInputStream("12345".getBytes(StandardCharsets.UTF_8));
 
-    assertThrows(UploadTooLargeException.class, () -> cut.storeBody(new Uploads.Upload("big", body, null, null, 5)));
+    assertProblem(Problem.UPLOAD_TOO_LARGE, () -> cut.storeBody(new Uploads.Upload("big", body, null, null, 5)));
 
     assertEquals(5, body.available(), "nothing was read");
   }
@@ -87,7 +90,7 @@ class UploadsTest {
   void undeclaredBodyOverTheLimitIsCutOffAndLeavesNothing() {
     settings.maxFileSize = 4;
 
-    assertThrows(UploadTooLargeException.class, () -> cut.storeBody(upload("big", "12345", -1)));
+    assertProblem(Problem.UPLOAD_TOO_LARGE, () -> cut.storeBody(upload("big", "12345", -1)));
 
     assertFalse(Files.exists(root.resolve("big")));
     assertEquals(0, tempFiles());
@@ -97,7 +100,7 @@ class UploadsTest {
   void badContentTypeIsRefusedBeforeReading() {
     ByteArrayInputStream body = new ByteArrayInputStream(new byte[3]);
 
-    assertThrows(InvalidContentTypeException.class, () -> cut.storeBody(new Uploads.Upload("x", body, "a/" + "b".repeat(300), null, 3)));
+    assertProblem(Problem.INVALID_CONTENT_TYPE, () -> cut.storeBody(new Uploads.Upload("x", body, "a/" + "b".repeat(300), null, 3)));
 
     assertEquals(3, body.available());
   }
@@ -109,7 +112,7 @@ class UploadsTest {
     settings.minFreeSpace = usable - (256L << 20);
     ByteArrayInputStream body = new ByteArrayInputStream(new byte[5000]);
 
-    assertThrows(InsufficientStorageException.class, () -> cut.storeBody(new Uploads.Upload("x", body, null, null, 512L << 20)));
+    assertProblem(Problem.INSUFFICIENT_STORAGE, () -> cut.storeBody(new Uploads.Upload("x", body, null, null, 512L << 20)));
 
     assertEquals(5000, body.available(), "nothing was read");
     assertEquals(0, cut.admission.reserved());
@@ -118,7 +121,7 @@ class UploadsTest {
   @Test
   void reservationsAreReleasedWhateverTheOutcome() {
     cut.storeBody(upload("ok.txt", "fine", 4));
-    assertThrows(UploadIncompleteException.class, () -> cut.storeBody(upload("short.txt", "abc", 10)));
+    assertProblem(Problem.UPLOAD_INCOMPLETE, () -> cut.storeBody(upload("short.txt", "abc", 10)));
 
     assertEquals(0, cut.admission.reserved());
   }
@@ -130,7 +133,7 @@ class UploadsTest {
 
     Uploads.Upload createOnly = new Uploads.Upload(
         "race.bin", stream("second"), null, null, -1, WritePrecondition.CREATE_ONLY, ClientDigests.NONE);
-    assertThrows(PreconditionFailedException.class, () -> cut.storeBody(createOnly));
+    assertProblem(Problem.PRECONDITION_FAILED, () -> cut.storeBody(createOnly));
 
     assertEquals("first", read("race.bin"));
     assertEquals(5, rows.findByPath("race.bin").orElseThrow().getSize());

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import static dev.depot.problem.Problems.assertProblem;
+import dev.depot.problem.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +33,7 @@ class WritePreconditionTest {
   @Test
   void createOnlyRefusesAnExistingPath() {
     assertDoesNotThrow(() -> WritePrecondition.CREATE_ONLY.check(NOTHING));
-    assertThrows(PreconditionFailedException.class, () -> WritePrecondition.CREATE_ONLY.check(stored("aa")));
+    assertProblem(Problem.PRECONDITION_FAILED, () -> WritePrecondition.CREATE_ONLY.check(stored("aa")));
   }
 
   @Test
@@ -38,8 +41,8 @@ class WritePreconditionTest {
     WritePrecondition ifMatch = new WritePrecondition(WritePrecondition.Versions.of(Set.of("aa", "bb")), null);
 
     assertDoesNotThrow(() -> ifMatch.check(stored("bb")));
-    assertThrows(PreconditionFailedException.class, () -> ifMatch.check(stored("cc")));
-    assertThrows(PreconditionFailedException.class, () -> ifMatch.check(NOTHING));
+    assertProblem(Problem.PRECONDITION_FAILED, () -> ifMatch.check(stored("cc")));
+    assertProblem(Problem.PRECONDITION_FAILED, () -> ifMatch.check(NOTHING));
   }
 
   @Test
@@ -47,14 +50,14 @@ class WritePreconditionTest {
     WritePrecondition any = new WritePrecondition(WritePrecondition.Versions.ANY, null);
 
     assertDoesNotThrow(() -> any.check(stored("cc")));
-    assertThrows(PreconditionFailedException.class, () -> any.check(NOTHING));
+    assertProblem(Problem.PRECONDITION_FAILED, () -> any.check(NOTHING));
   }
 
   @Test
   void ifNoneMatchWithTagsRefusesOnlyThoseVersions() {
     WritePrecondition notThese = new WritePrecondition(null, WritePrecondition.Versions.of(Set.of("aa")));
 
-    assertThrows(PreconditionFailedException.class, () -> notThese.check(stored("aa")));
+    assertProblem(Problem.PRECONDITION_FAILED, () -> notThese.check(stored("aa")));
     assertDoesNotThrow(() -> notThese.check(stored("bb")));
     assertDoesNotThrow(() -> notThese.check(NOTHING));
   }

@@ -1,0 +1,53 @@
+package dev.depot.problem;
+
+/**
+ * Every failure Depot names, in one place: its stable wire {@code code} (clients may switch on it;
+ * never renamed), the HTTP status it is answered with, and its RFC 9457 {@code title}. A new failure
+ * is one line here; code that fails throws {@link DepotException} with one of these and a detail
+ * written for the client.
+ *
+ * <p>The status is a plain number so that the engines below HTTP (storage, uploads) can name their
+ * failures without depending on JAX-RS; only the one exception mapper turns it into a response. The
+ * title is the status's reason phrase: Depot's problems use the type {@code about:blank}, for which
+ * RFC 9457 §4.2.1 asks that the title be the HTTP status phrase.
+ */
+public enum Problem {
+  INVALID_PATH(400, "Bad Request"),
+  INVALID_CONTENT_TYPE(400, "Bad Request"),
+  UPLOAD_INCOMPLETE(400, "Bad Request"),
+  MALFORMED_MULTIPART(400, "Bad Request"),
+  MISSING_FILE_PART(400, "Bad Request"),
+  DIGEST_MISMATCH(400, "Bad Request"),
+  INVALID_DIGEST(400, "Bad Request"),
+  INVALID_PARAMETER(400, "Bad Request"),
+  NOT_FOUND(404, "Not Found"),
+  PATH_CONFLICT(409, "Conflict"),
+  PRECONDITION_FAILED(412, "Precondition Failed"),
+  UPLOAD_TOO_LARGE(413, "Content Too Large"),
+  MULTIPART_LIMIT(413, "Content Too Large"),
+  RANGE_NOT_SATISFIABLE(416, "Range Not Satisfiable"),
+  STORAGE_FAILURE(500, "Internal Server Error"),
+  INTERNAL_ERROR(500, "Internal Server Error"),
+  INSUFFICIENT_STORAGE(507, "Insufficient Storage");
+
+  private final int status;
+  private final String title;
+
+  Problem(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  /** The wire code, e.g. {@code UPLOAD_TOO_LARGE}. */
+  public String code() {
+    return name();
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+}
