@@ -3,7 +3,7 @@ package dev.depot.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import dev.depot.files.control.Recovery;
+import dev.depot.storage.control.Recovery;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;

@@ -4,7 +4,7 @@ import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
 import dev.depot.files.control.Downloads;
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

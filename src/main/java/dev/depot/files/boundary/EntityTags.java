@@ -1,6 +1,6 @@
 package dev.depot.files.boundary;
 
-import dev.depot.files.control.WritePrecondition;
+import dev.depot.storage.control.WritePrecondition;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.depot.files.boundary;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.time.Instant;
 

@@ -1,7 +1,7 @@
 package dev.depot.files.boundary;
 
 import dev.depot.files.control.MultipartUploads;
-import dev.depot.files.control.StoragePaths;
+import dev.depot.storage.control.StoragePaths;
 import dev.depot.files.control.Uploads;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

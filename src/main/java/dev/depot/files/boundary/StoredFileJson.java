@@ -1,6 +1,6 @@
 package dev.depot.files.boundary;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 
 /** A stored file as the API shows it; sizes in bytes, sha256 lowercase hex, times ISO-8601 UTC. */
 public record StoredFileJson(String path, long size, String sha256, String contentType, String created, String modified) {

@@ -1,7 +1,7 @@
 package dev.depot.files.boundary;
 
 import dev.depot.files.control.ClientDigests;
-import dev.depot.files.control.WritePrecondition;
+import dev.depot.storage.control.WritePrecondition;
 import jakarta.ws.rs.HeaderParam;
 import java.util.List;
 

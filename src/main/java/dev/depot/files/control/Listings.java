@@ -1,9 +1,12 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.StoragePaths;
+import dev.depot.storage.control.StoredFiles;
+
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;

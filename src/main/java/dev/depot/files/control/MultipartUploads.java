@@ -1,5 +1,9 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.StoragePaths;
+import dev.depot.storage.control.SpaceAdmission;
+import dev.depot.storage.control.WritePrecondition;
+
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 

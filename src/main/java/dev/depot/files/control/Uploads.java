@@ -1,11 +1,20 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.BlobStore;
+import dev.depot.storage.control.FileSystemBlobStore;
+import dev.depot.storage.control.StagedBlob;
+import dev.depot.storage.control.StoragePaths;
+import dev.depot.storage.control.SpaceAdmission;
+import dev.depot.storage.control.PathLocks;
+import dev.depot.storage.control.StoredFiles;
+import dev.depot.storage.control.WritePrecondition;
+
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
 import dev.depot.config.DepotSettings;
 import dev.depot.config.StorageLayout;
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.depot.health.control;
 
-import dev.depot.files.control.SchemaMigrations;
+import dev.depot.storage.control.SchemaMigrations;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

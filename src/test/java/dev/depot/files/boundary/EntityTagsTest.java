@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depot.files.control.WritePrecondition;
+import dev.depot.storage.control.WritePrecondition;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.StoredFiles;
+import dev.depot.storage.control.WritePrecondition;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.StoredFiles;
+
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.Problem;
 

@@ -1,5 +1,8 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.InMemoryStoredFiles;
+import dev.depot.storage.control.PathLocks;
+
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
@@ -46,7 +49,7 @@ class MultipartUploadsTest {
     settings = new FixedSettings(root);
     settings.fsync = false;
     rows = new InMemoryStoredFiles();
-    Uploads uploads = rows.uploads(settings);
+    Uploads uploads = UploadsFixture.wire(settings, rows, new PathLocks());
     cut = new MultipartUploads();
     cut.uploads = uploads;
     cut.settings = settings;

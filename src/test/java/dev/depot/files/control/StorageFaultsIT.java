@@ -1,12 +1,14 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.StoredFiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.depot.config.DepotSettings;
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import dev.depot.it.Api;
 import dev.depot.it.Deployments;
 import dev.depot.it.Digests;

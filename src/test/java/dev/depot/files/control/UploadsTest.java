@@ -1,5 +1,9 @@
 package dev.depot.files.control;
 
+import dev.depot.storage.control.WritePrecondition;
+import dev.depot.storage.control.InMemoryStoredFiles;
+import dev.depot.storage.control.PathLocks;
+
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.Problem;
 
@@ -30,7 +34,7 @@ class UploadsTest {
   void init() {
     settings = new FixedSettings(root);
     rows = new InMemoryStoredFiles();
-    cut = rows.uploads(settings);
+    cut = UploadsFixture.wire(settings, rows, new PathLocks());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;

@@ -1,2 +1,2 @@
 /** The JPA record of a stored file. Must not hold behaviour beyond its own consistency. */
-package dev.depot.files.entity;
+package dev.depot.storage.entity;

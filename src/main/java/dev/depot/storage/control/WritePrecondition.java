@@ -1,9 +1,9 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import java.util.Optional;
 import java.util.Set;
 

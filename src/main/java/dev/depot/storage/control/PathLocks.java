@@ -1,4 +1,4 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.locks.ReentrantLock;

@@ -1,11 +1,11 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depot.config.DepotSettings;
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import dev.depot.it.Api;
 import dev.depot.it.Deployments;
 import dev.depot.it.Digests;

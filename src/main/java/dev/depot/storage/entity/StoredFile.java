@@ -1,4 +1,4 @@
-package dev.depot.files.entity;
+package dev.depot.storage.entity;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

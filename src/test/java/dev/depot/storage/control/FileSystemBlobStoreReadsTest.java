@@ -1,4 +1,4 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.Problem;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;

@@ -1,27 +1,24 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link StoredFiles} without a database, for unit tests; can be told to fail the next commit. */
-class InMemoryStoredFiles extends StoredFiles {
+public class InMemoryStoredFiles extends StoredFiles {
 
-  final Map<String, StoredFile> rows = new ConcurrentHashMap<>();
+  public final Map<String, StoredFile> rows = new ConcurrentHashMap<>();
 
-  /** An {@link Uploads} wired to {@code settings} and these rows, as CDI would wire it. */
-  Uploads uploads(dev.depot.config.DepotSettings settings) {
-    Uploads uploads = new Uploads();
-    uploads.settings = settings;
-    uploads.storedFiles = this;
-    uploads.admission = new SpaceAdmission();
-    uploads.admission.settings = settings;
-    uploads.locks = new PathLocks();
-    return uploads;
+  /** A {@link SpaceAdmission} reading {@code settings}, as CDI would wire it. */
+  public static SpaceAdmission admission(dev.depot.config.DepotSettings settings) {
+    SpaceAdmission admission = new SpaceAdmission();
+    admission.settings = settings;
+    return admission;
   }
-  volatile RuntimeException failNextCommit;
+
+  public volatile RuntimeException failNextCommit;
 
   @Override
   public Optional<StoredFile> findByPath(String path) {
@@ -43,7 +40,7 @@ class InMemoryStoredFiles extends StoredFiles {
    * another writer committed it after this writer's reads: the way a database's unique key would catch
    * a read that missed a commit.
    */
-  void hideUntilInsert(String path) {
+  public void hideUntilInsert(String path) {
     hidden.put(path, rows.remove(path));
   }
 

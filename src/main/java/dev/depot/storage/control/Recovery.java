@@ -1,8 +1,10 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
+
+import dev.depot.files.control.Uploads;
 
 import dev.depot.config.DepotSettings;
 import dev.depot.config.StorageLayout;
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;

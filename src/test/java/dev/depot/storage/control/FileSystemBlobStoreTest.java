@@ -1,4 +1,4 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.Problem;

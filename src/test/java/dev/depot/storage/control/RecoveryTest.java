@@ -1,4 +1,6 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
+
+import dev.depot.files.control.Uploads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,11 +32,12 @@ class RecoveryTest {
   void init() {
     settings = new FixedSettings(root);
     rows = new InMemoryStoredFiles();
-    uploads = rows.uploads(settings);
+    PathLocks locks = new PathLocks();
+    uploads = dev.depot.files.control.UploadsFixture.wire(settings, rows, locks);
     cut = new Recovery();
     cut.settings = settings;
     cut.storedFiles = rows;
-    cut.locks = uploads.locks;
+    cut.locks = locks;
   }
 
   @Test

@@ -1,8 +1,8 @@
-package dev.depot.files.control;
+package dev.depot.storage.control;
 
 import dev.depot.problem.DepotException;
 
-import dev.depot.files.entity.StoredFile;
+import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -61,7 +61,7 @@ public class StoredFiles {
   }
 
   /** {@code prefix} as a LIKE pattern that matches it literally, then anything ({@code !} escapes). */
-  static String likePrefix(String prefix) {
+  public static String likePrefix(String prefix) {
     StringBuilder pattern = new StringBuilder(prefix.length() + 1);
     for (char c : prefix.toCharArray()) {
       if (c == '!' || c == '%' || c == '_') {
