@@ -1,19 +1,11 @@
 /**
- * Use cases and engines for stored files: {@link dev.depot.files.control.Uploads} (store one stream
- * under one path, optionally conditional and digest-checked), {@link
- * dev.depot.files.control.MultipartUploads} (stream a multipart body part by part), {@link
- * dev.depot.files.control.Downloads} (a file's row, and its bytes opened consistently with it), {@link
- * dev.depot.files.control.Listings} (keyset pages of rows), {@link dev.depot.files.control.Removals}
- * (file and row go together), {@link dev.depot.storage.control.FileSystemBlobStore} (stage, fsync, atomic
- * publish, open, remove), {@link dev.depot.storage.control.StoragePaths} (what an untrusted path may be)
- * and {@link dev.depot.storage.control.StoredFiles} (the JPA repository). Everything that changes or
- * reads a path's file and row together does it under the path's lock ({@code PathLocks}). Nothing here
- * may depend on JAX-RS or servlet types; failures are {@link dev.depot.problem.DepotException}s
- * with stable codes.
+ * Use cases of the file API: {@link dev.depot.files.control.Uploads} (store one stream under one
+ * path, optionally conditional and digest-checked), {@link dev.depot.files.control.MultipartUploads}
+ * (stream a multipart body part by part), {@link dev.depot.files.control.Downloads} (a file's row, and
+ * its bytes opened consistently with it), {@link dev.depot.files.control.Listings} (keyset pages of
+ * rows) and {@link dev.depot.files.control.Removals} (file and row go together). They store and read
+ * through {@code dev.depot.storage}; everything that changes or reads a path's file and row together
+ * does it under the path's lock ({@code PathLocks}). Nothing here may depend on JAX-RS or servlet
+ * types; failures are {@link dev.depot.problem.DepotException}s with stable codes.
  */
 package dev.depot.files.control;
-
-import dev.depot.storage.control.FileSystemBlobStore;
-import dev.depot.storage.control.StoragePaths;
-import dev.depot.storage.control.PathLocks;
-import dev.depot.storage.control.StoredFiles;

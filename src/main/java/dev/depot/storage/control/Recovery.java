@@ -1,7 +1,5 @@
 package dev.depot.storage.control;
 
-import dev.depot.files.control.Uploads;
-
 import dev.depot.config.DepotSettings;
 import dev.depot.config.StorageLayout;
 import dev.depot.storage.entity.StoredFile;
@@ -50,6 +48,9 @@ public class Recovery {
 
   private static final Logger LOG = Logger.getLogger(Recovery.class.getName());
   private static final int PAGE = 500;
+
+  /** The type recorded for an adopted file: nothing is known about it. */
+  static final String ADOPTED_CONTENT_TYPE = "application/octet-stream";
 
   @Inject DepotSettings settings;
   @Inject StoredFiles storedFiles;
@@ -180,7 +181,7 @@ public class Recovery {
             .map(r -> new WritePrecondition(WritePrecondition.Versions.of(Set.of(r.getSha256())), null))
             .orElse(WritePrecondition.CREATE_ONLY);
         storedFiles.record(
-            key, size, sha256(file), row.map(StoredFile::getContentType).orElse(Uploads.OCTET_STREAM),
+            key, size, sha256(file), row.map(StoredFile::getContentType).orElse(ADOPTED_CONTENT_TYPE),
             row.map(StoredFile::getOriginalFilename).orElse(null), Instant.now(), unchanged);
       }
     } catch (StoredFiles.PathTakenException e) {

@@ -1,9 +1,9 @@
-package dev.depot.config;
+package dev.depot.storage.control;
 
+import dev.depot.config.DepotSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import dev.depot.storage.control.Recovery;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
