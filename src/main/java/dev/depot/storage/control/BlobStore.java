@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public interface BlobStore {
 
+  /** The id of the store (the results directory) this writes to and reads from; rows record it. */
+  String id();
+
   /**
    * Streams {@code source} to a new staged blob.
    *
@@ -59,6 +62,9 @@ public interface BlobStore {
 
     /** Size in bytes of the content that was opened. */
     long size();
+
+    /** The modification time of the content that was opened, in nanoseconds since the epoch. */
+    long mtimeNs();
 
     /**
      * Copies {@code length} bytes starting at {@code offset} to {@code out}, through a fixed buffer.

@@ -29,28 +29,27 @@ final class FileContent implements BlobStore.Content {
 
   private final FileChannel channel;
   private final long size;
+  private final long mtimeNs;
 
-  private FileContent(FileChannel channel, long size) {
+  FileContent(FileChannel channel, long size, long mtimeNs) {
     this.channel = channel;
     this.size = size;
-  }
-
-  /**
-   * @throws java.nio.file.NoSuchFileException if there is no file (a link is not followed)
-   */
-  static FileContent open(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    try {
-      return new FileContent(channel, channel.size());
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
+    this.mtimeNs = mtimeNs;
   }
 
   @Override
   public long size() {
     return size;
+  }
+
+  @Override
+  public long mtimeNs() {
+    return mtimeNs;
+  }
+
+  /** The open channel, for reading the content again (a digest check). */
+  FileChannel channel() {
+    return channel;
   }
 
   @Override

@@ -2,20 +2,15 @@ package dev.depot.storage.control;
 
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
-
-import dev.depot.config.StorageLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,18 +18,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@link BlobStore} on a local filesystem: a key is a relative path under the results directory.
+ * {@link BlobStore} on a local filesystem: a key is a relative path under the store's root.
  *
- * <p>Staging writes to an owner-only (0600) temp file in the temp directory, which by default lives
- * inside the results directory so that publishing is a real {@code rename(2)}: readers see the old
- * file or the new one, never a partial one. Replacing keeps a hard link to the old file until the
- * caller confirms, so a failed metadata commit can put it back.
+ * <p>Staging writes to an owner-only (0600) file in the store's temp directory, which by default lives
+ * inside the root so that publishing is a real {@code rename(2)}: readers see the old file or the new
+ * one, never a partial one. Replacing keeps a hard link to the old file until the caller confirms, so a
+ * failed metadata commit can put it back. Every step below the root goes through {@link Tree}: opened
+ * relative to an open directory, links never followed. When {@code fsync} is on, the file, the directory
+ * it is renamed into and every directory made for it are forced to disk before a publish returns, and a
+ * failure of any of them fails the publish (issue 11, item 4): an answer of 201 means durable.
  */
 public final class FileSystemBlobStore implements BlobStore {
 
@@ -43,27 +40,62 @@ public final class FileSystemBlobStore implements BlobStore {
   /** Copy buffer: large enough that syscalls and digest calls are amortised, small enough to not matter. */
   static final int BUFFER_SIZE = 256 * 1024;
 
-  /**
-   * Orders the creation of parent directories (publish, shared) against the removal of empty ones
-   * (after a delete, exclusive): without it, a delete could remove a directory between a publisher
-   * creating it and renaming its file into it. One per JVM, like the filesystem it guards; the
-   * exclusive side only runs {@code rmdir(2)} on directories a delete just emptied.
-   */
-  static final ReentrantReadWriteLock DIRECTORIES = new ReentrantReadWriteLock();
+  /** Forces a file or a directory to disk; tests swap it to make fsync fail. */
+  interface Syncer {
+    void force(FileChannel channel, boolean directory) throws IOException;
+  }
 
-  private final StorageLayout layout;
+  static final Syncer FORCE = (channel, directory) -> channel.force(true);
+
+  private final Stores.Attachment store;
   private final boolean fsync;
+  private final Syncer syncer;
 
-  public FileSystemBlobStore(StorageLayout layout, boolean fsync) {
-    this.layout = layout;
+  public FileSystemBlobStore(Stores.Attachment store, boolean fsync) {
+    this(store, fsync, FORCE);
+  }
+
+  FileSystemBlobStore(Stores.Attachment store, boolean fsync, Syncer syncer) {
+    this.store = store;
     this.fsync = fsync;
+    this.syncer = syncer;
+  }
+
+  @Override
+  public String id() {
+    return store.id();
+  }
+
+  /** The store this writes to: its root and temp directories (for space admission). */
+  public Stores.Attachment attachment() {
+    return store;
+  }
+
+  /**
+   * Reads all of {@code content} again and returns its SHA-256: for a download whose row's fingerprint
+   * does not match the file, before a byte is sent.
+   */
+  public static String sha256Of(Content content) {
+    if (!(content instanceof FileContent file)) {
+      throw new IllegalArgumentException("not a file store's content");
+    }
+    try {
+      return Recovery.sha256(file.channel());
+    } catch (IOException e) {
+      throw new DepotException(Problem.STORAGE_FAILURE, "The server could not read the stored file.", e);
+    }
   }
 
   @Override
   public StagedBlob stage(InputStream source, long maxBytes) throws IOException {
-    Path temp = createTempFile();
+    String name = Staging.name(Staging.UPLOAD);
+    Path file = store.temp().resolve(name);
     boolean done = false;
-    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+    SecureDirectoryStream<Path> temp = null;
+    FileChannel out = null;
+    try {
+      temp = temp();
+      out = create(temp, name);
       MessageDigest sha256 = sha256();
       byte[] buffer = new byte[BUFFER_SIZE];
       ByteBuffer view = ByteBuffer.wrap(buffer);
@@ -79,75 +111,153 @@ public final class FileSystemBlobStore implements BlobStore {
         write(out, view);
       }
       if (fsync) {
-        force(out);
+        syncer.force(out, false);
       }
+      out.close();
+      BasicFileAttributes attributes = Tree.attributes(temp, name);
       done = true;
-      return new StagedBlob(temp, total, HexFormat.of().formatHex(sha256.digest()));
+      return new StagedBlob(file, name, total, HexFormat.of().formatHex(sha256.digest()), mtimeNs(attributes));
+    } catch (SourceFailure e) {
+      throw e.getCause();
+    } catch (IOException e) {
+      throw storageFailure(e);
     } finally {
-      if (!done) {
-        deleteQuietly(temp);
+      if (out != null) {
+        Tree.closeQuietly(out);
+      }
+      if (temp != null) {
+        if (!done) {
+          deleteQuietly(temp, name);
+        }
+        Tree.closeQuietly(temp);
       }
     }
   }
 
   @Override
   public void checkWritable(String key) {
-    Path target = StoragePaths.resolve(layout.results(), key);
-    if (target.startsWith(layout.temp())) {
-      throw new DepotException(Problem.INVALID_PATH, "The path is reserved.");
+    checkNotReserved(key);
+    try (Tree tree = Tree.open(store.root())) {
+      Optional<Tree.Parent> parent = tree.find(key);
+      if (parent.isPresent()) {
+        try (Tree.Parent p = parent.get()) {
+          checkTarget(p.attributes());
+        }
+      }
+    } catch (IOException e) {
+      throw storageFailure(e);
     }
   }
 
   @Override
   public Publication publish(StagedBlob blob, String key) {
-    checkWritable(key);
-    Path target = StoragePaths.resolve(layout.results(), key);
-    // Shared with other publishers, exclusive against the removal of empty directories: the parents
-    // created here stay until the rename into them is done.
-    DIRECTORIES.readLock().lock();
+    checkNotReserved(key);
+    Tree tree = null;
+    SecureDirectoryStream<Path> temp = null;
+    Tree.Parent parent = null;
+    boolean handedOver = false;
+    // Shared with other publishers, exclusive against the removal of emptied directories: the directories
+    // opened here stay until the rename into them is confirmed or undone.
+    Tree.DIRECTORIES.readLock().lock();
     try {
-      return publishLocked(blob, key, target);
+      tree = Tree.open(store.root());
+      temp = temp();
+      SecureDirectoryStream<Path> t = temp;
+      parent = tree.make(key, new Tree.Temp() {
+        @Override
+        public SecureDirectoryStream<Path> stream() {
+          return t;
+        }
+
+        @Override
+        public String newDirectory() throws IOException {
+          String name = Staging.name(Staging.DIRECTORY);
+          Files.createDirectory(store.temp().resolve(name));
+          return name;
+        }
+      });
+      BasicFileAttributes existing = parent.attributes();
+      checkTarget(existing);
+      String backup = null;
+      if (existing != null) {
+        backup = linkAside(temp, parent, key, existing);
+      }
+      try {
+        temp.move(java.nio.file.Path.of(blob.name()), parent.dir(), java.nio.file.Path.of(parent.name()));
+      } catch (IOException e) {
+        if (backup != null) {
+          deleteQuietly(temp, backup);
+        }
+        throw e;
+      }
+      FilePublication publication = new FilePublication(tree, temp, parent, backup);
+      handedOver = true;
+      if (fsync) {
+        try {
+          forceDirectories(parent);
+        } catch (IOException e) {
+          publication.rollback();
+          throw new DepotException(Problem.STORAGE_FAILURE, "The server could not store the upload durably.", logged(e));
+        }
+      }
+      return publication;
     } catch (AtomicMoveNotSupportedException e) {
       LOG.log(Level.SEVERE, "depot.temp-dir and depot.results-dir are on different filesystems", e);
       throw new DepotException(Problem.STORAGE_FAILURE, "The server's storage is misconfigured.", e);
     } catch (IOException e) {
       throw storageFailure(e);
     } finally {
-      DIRECTORIES.readLock().unlock();
-    }
-  }
-
-  private Publication publishLocked(StagedBlob blob, String key, Path target) throws IOException {
-    createParents(target);
-    // Re-check now that parents exist: a link planted meanwhile must not be followed.
-    StoragePaths.resolve(layout.results(), key);
-    Path backup = null;
-    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-      backup = layout.temp().resolve("replaced-" + UUID.randomUUID() + ".bak");
-      Files.createLink(backup, target);
-    }
-    try {
-      Files.move(blob.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      if (backup != null) {
-        deleteQuietly(backup);
+      if (!handedOver) {
+        Tree.DIRECTORIES.readLock().unlock();
+        if (parent != null) {
+          removeEmpty(parent); // directories made for this publish, if any
+          parent.close();
+        }
+        if (temp != null) {
+          Tree.closeQuietly(temp);
+        }
+        if (tree != null) {
+          tree.close();
+        }
       }
-      throw e;
     }
-    if (fsync) {
-      fsyncDirectory(target.getParent());
-    }
-    return new FilePublication(target, backup);
   }
 
   @Override
   public Optional<Content> open(String key) {
-    Path target = StoragePaths.resolve(layout.results(), key);
-    try {
-      return Optional.of(FileContent.open(target));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+    try (Tree tree = Tree.open(store.root())) {
+      Optional<Tree.Parent> found = tree.find(key);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      try (Tree.Parent parent = found.get()) {
+        FileChannel channel;
+        try {
+          channel = parent.open(Set.of(StandardOpenOption.READ));
+        } catch (NoSuchFileException e) {
+          return Optional.empty();
+        }
+        try {
+          BasicFileAttributes attributes = parent.attributes();
+          if (attributes == null || !attributes.isRegularFile()) {
+            channel.close();
+            return Optional.empty();
+          }
+          return Optional.of(new FileContent(channel, channel.size(), mtimeNs(attributes)));
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+      }
+    } catch (DepotException e) {
+      if (e.is(Problem.PATH_CONFLICT)) {
+        return Optional.empty(); // a file where a directory should be: nothing is stored under this key
+      }
+      throw e;
     } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().contains("NOFOLLOW_LINKS")) {
+        return Optional.empty(); // a link where the file should be: it is not a stored file
+      }
       LOG.log(Level.SEVERE, "Storage I/O failure", e);
       throw new DepotException(Problem.STORAGE_FAILURE, "The server could not read the stored file.", e);
     }
@@ -155,102 +265,200 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public Optional<Removal> remove(String key) {
-    Path target = StoragePaths.resolve(layout.results(), key);
-    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-      return Optional.empty();
-    }
-    Path aside = layout.temp().resolve("removed-" + UUID.randomUUID() + ".bak");
+    Tree tree = null;
+    SecureDirectoryStream<Path> temp = null;
+    Tree.Parent parent = null;
+    boolean handedOver = false;
+    Tree.DIRECTORIES.readLock().lock();
     try {
+      tree = Tree.open(store.root());
+      Optional<Tree.Parent> found = tree.find(key);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      parent = found.get();
+      BasicFileAttributes attributes = parent.attributes();
+      if (attributes == null || !attributes.isRegularFile()) {
+        return Optional.empty();
+      }
+      temp = temp();
+      String aside = Staging.name(Staging.REMOVED);
       // A rename, not a delete: readers that opened the file keep reading it, and a failed metadata
       // commit can put it back.
-      Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+      parent.dir().move(java.nio.file.Path.of(parent.name()), temp, java.nio.file.Path.of(aside));
+      FileRemoval removal = new FileRemoval(tree, temp, parent, aside);
+      handedOver = true;
       if (fsync) {
-        fsyncDirectory(target.getParent());
+        try {
+          force(parent.dir());
+        } catch (IOException e) {
+          removal.rollback();
+          throw new DepotException(Problem.STORAGE_FAILURE, "The server could not remove the stored file durably.", logged(e));
+        }
       }
-      return Optional.of(new FileRemoval(layout.results(), target, aside));
+      return Optional.of(removal);
+    } catch (DepotException e) {
+      if (e.is(Problem.PATH_CONFLICT)) {
+        return Optional.empty();
+      }
+      throw e;
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "Storage I/O failure", e);
       throw new DepotException(Problem.STORAGE_FAILURE, "The server could not remove the stored file.", e);
+    } finally {
+      if (!handedOver) {
+        Tree.DIRECTORIES.readLock().unlock();
+        if (parent != null) {
+          parent.close();
+        }
+        if (temp != null) {
+          Tree.closeQuietly(temp);
+        }
+        if (tree != null) {
+          tree.close();
+        }
+      }
     }
   }
 
-  private Path createTempFile() {
+  /** Keys that can never be stored: Depot's own names at the top, and the temp directory if it is inside. */
+  void checkNotReserved(String key) {
+    int slash = key.indexOf('/');
+    String first = slash < 0 ? key : key.substring(0, slash);
+    boolean inTemp = store.tempInRoot().map(t -> key.equals(t) || key.startsWith(t + "/")).orElse(false);
+    if (first.startsWith(StoreMarker.RESERVED_PREFIX) || inTemp) {
+      throw new DepotException(Problem.INVALID_PATH, "The path is reserved.");
+    }
+  }
+
+  private static void checkTarget(BasicFileAttributes existing) {
+    if (existing == null || existing.isRegularFile()) {
+      return;
+    }
+    if (existing.isSymbolicLink()) {
+      throw new DepotException(Problem.INVALID_PATH, "The path goes through a link.");
+    }
+    throw new DepotException(Problem.PATH_CONFLICT, existing.isDirectory() ? "The path is a directory." : "The path is taken by something that is not a file.");
+  }
+
+  /**
+   * A hard link to the file being replaced, in the temp directory, so a failed commit can put it back.
+   * Java has no {@code linkat}: the link is made by path, then checked to be the very file the open
+   * parent holds (same file key); if the path led elsewhere meanwhile, it is undone and the write
+   * refused.
+   */
+  private String linkAside(SecureDirectoryStream<Path> temp, Tree.Parent parent, String key, BasicFileAttributes existing)
+      throws IOException {
+    String backup = Staging.name(Staging.REPLACED);
     try {
-      return Files.createTempFile(
-          layout.temp(),
-          "upload-",
-          ".part",
+      Files.createLink(store.temp().resolve(backup), store.root().resolve(key));
+    } catch (NoSuchFileException e) {
+      throw new DepotException(Problem.INVALID_PATH, "The path changed while it was written.", e);
+    }
+    BasicFileAttributes linked = Tree.attributes(temp, backup);
+    if (linked == null || existing.fileKey() == null || !existing.fileKey().equals(linked.fileKey())) {
+      deleteQuietly(temp, backup);
+      throw new DepotException(Problem.INVALID_PATH, "The path changed while it was written.");
+    }
+    return backup;
+  }
+
+  /** The parent the file was renamed into, and the parent of every directory made for it, to disk. */
+  private void forceDirectories(Tree.Parent parent) throws IOException {
+    if (!store.directoryFsync()) {
+      return;
+    }
+    force(parent.dir());
+    java.util.List<Tree.Dir> chain = parent.chain();
+    for (Tree.Dir made : parent.created()) {
+      int at = made.segments().size(); // chain index of the made directory; its parent is one before
+      force(chain.get(at - 1).stream());
+    }
+  }
+
+  private void force(SecureDirectoryStream<Path> dir) throws IOException {
+    if (!store.directoryFsync()) {
+      return;
+    }
+    try (FileChannel self = Tree.channel(dir, ".", Set.of(StandardOpenOption.READ))) {
+      syncer.force(self, true);
+    }
+  }
+
+  private SecureDirectoryStream<Path> temp() throws IOException {
+    return Tree.openDirectory(store.temp());
+  }
+
+  private static FileChannel create(SecureDirectoryStream<Path> dir, String name) throws IOException {
+    try {
+      return Tree.channel(dir, name, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (IOException e) {
       throw storageFailure(e);
     }
   }
 
-  private void createParents(Path target) throws IOException {
-    Path parent = target.getParent();
-    if (Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-      return;
+  private static void removeEmpty(Tree.Parent parent) {
+    if (!parent.created().isEmpty()) {
+      Tree.removeEmpty(parent);
     }
-    Path current = layout.results();
-    for (Path segment : layout.results().relativize(parent)) {
-      current = current.resolve(segment);
-      try {
-        Files.createDirectory(current);
-      } catch (FileAlreadyExistsException e) {
-        // One look per directory, links not followed: a link is not a directory.
-        if (!Files.readAttributes(current, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-          throw new DepotException(Problem.PATH_CONFLICT, "A parent of the path is a file.");
-        }
-      }
+  }
+
+  /** An {@link IOException} of the source (the request body), told apart from storage failures. */
+  private static final class SourceFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SourceFailure(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
     }
   }
 
   /**
    * Reads until the buffer is full or the stream ends; returns the bytes read (0 at the end). The
-   * sources hand out far less than the buffer per read (fileupload2's part stream at most 4 KiB, the
-   * container's request stream one network read), and one {@code write(2)} plus one digest call per
-   * few KiB cost more than the bytes themselves: multipart ran at 2.6x the time of a PUT before this
-   * (docs/benchmarks.md, "Tuning").
+   * sources hand out far less than the buffer per read (a part stream a few KiB, the container's request
+   * stream one network read), and one {@code write(2)} plus one digest call per few KiB cost more than
+   * the bytes themselves (docs/benchmarks.md, "Tuning").
    */
-  private static int fill(InputStream source, byte[] buffer) throws IOException {
+  private static int fill(InputStream source, byte[] buffer) throws SourceFailure {
     int filled = 0;
-    while (filled < buffer.length) {
-      int n = source.read(buffer, filled, buffer.length - filled);
-      if (n < 0) {
-        break;
+    try {
+      while (filled < buffer.length) {
+        int n = source.read(buffer, filled, buffer.length - filled);
+        if (n < 0) {
+          break;
+        }
+        filled += n;
       }
-      filled += n;
+    } catch (IOException e) {
+      throw new SourceFailure(e);
     }
     return filled;
   }
 
-  private static void write(FileChannel out, ByteBuffer data) {
-    try {
-      while (data.hasRemaining()) {
-        out.write(data);
-      }
-    } catch (IOException e) {
-      throw storageFailure(e);
+  private static void write(FileChannel out, ByteBuffer data) throws IOException {
+    while (data.hasRemaining()) {
+      out.write(data);
     }
   }
 
-  private static void force(FileChannel out) {
-    try {
-      out.force(true);
-    } catch (IOException e) {
-      throw storageFailure(e);
+  static long mtimeNs(BasicFileAttributes attributes) {
+    if (attributes == null) {
+      return 0;
     }
+    java.time.Instant t = attributes.lastModifiedTime().toInstant();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
-  private static void fsyncDirectory(Path dir) throws IOException {
-    // Makes the rename itself durable (POSIX: the directory entry lives in the directory).
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      LOG.log(Level.FINE, "directory fsync not supported here", e);
-    }
+  private static IOException logged(IOException e) {
+    LOG.log(Level.SEVERE, "fsync failed; nothing was published", e);
+    return e;
   }
 
   /** ENOSPC and EDQUOT are the client-visible "no room" case (507); anything else is ours (500). */
@@ -263,7 +471,7 @@ public final class FileSystemBlobStore implements BlobStore {
     return new DepotException(Problem.STORAGE_FAILURE, "The server could not store the upload.", e);
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -271,7 +479,7 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
@@ -279,36 +487,31 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  /**
-   * Deletes the parent directories of {@code file} while they are empty, up to (not including)
-   * {@code results}: a deleted or withdrawn file leaves no trace, and a directory's path can later
-   * hold a file. {@code rmdir(2)} refuses a directory that is not empty, so no file is ever lost; and
-   * under {@link #DIRECTORIES} no publish is between creating a directory and renaming into it.
-   */
-  static void removeEmptyParents(Path results, Path file) {
-    DIRECTORIES.writeLock().lock();
+  static void deleteQuietly(SecureDirectoryStream<Path> dir, String name) {
     try {
-      for (Path dir = file.getParent(); dir != null && dir.startsWith(results) && !dir.equals(results); dir = dir.getParent()) {
-        try {
-          Files.delete(dir);
-        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-          return;
-        } catch (IOException e) {
-          LOG.log(Level.FINE, "Could not remove the empty directory " + dir, e);
-          return;
-        }
-      }
-    } finally {
-      DIRECTORIES.writeLock().unlock();
+      dir.deleteFile(java.nio.file.Path.of(name));
+    } catch (NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Could not delete " + name, e);
     }
   }
 
+  /**
+   * A publish that is not final yet: the directories it went through stay open (and, with {@link
+   * Tree#DIRECTORIES} held shared, in place) until it is confirmed or undone.
+   */
   private final class FilePublication implements Publication {
-    private final Path target;
-    private final Path backup;
+    private final Tree tree;
+    private final SecureDirectoryStream<Path> temp;
+    private final Tree.Parent parent;
+    private final String backup;
+    private boolean done;
 
-    FilePublication(Path target, Path backup) {
-      this.target = target;
+    FilePublication(Tree tree, SecureDirectoryStream<Path> temp, Tree.Parent parent, String backup) {
+      this.tree = tree;
+      this.temp = temp;
+      this.parent = parent;
       this.backup = backup;
     }
 
@@ -319,23 +522,104 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void confirm() {
-      if (backup != null) {
-        deleteQuietly(backup);
+      if (done) {
+        return;
       }
+      if (backup != null) {
+        deleteQuietly(temp, backup);
+      }
+      finish(false);
     }
 
     @Override
     public void rollback() {
+      if (done) {
+        return;
+      }
+      boolean emptied = false;
       try {
         if (backup != null) {
-          Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          temp.move(java.nio.file.Path.of(backup), parent.dir(), java.nio.file.Path.of(parent.name()));
         } else {
-          Files.deleteIfExists(target);
-          removeEmptyParents(layout.results(), target); // the directories this publish created, if any
+          parent.dir().deleteFile(java.nio.file.Path.of(parent.name()));
+          emptied = true;
+        }
+        if (fsync) {
+          force(parent.dir());
         }
       } catch (IOException e) {
-        LOG.log(Level.SEVERE, "Could not roll back the publish of " + target, e);
+        LOG.log(Level.SEVERE, "Could not fully undo the publish of " + parent.name() + (backup != null ? "; the previous version is " + backup : ""), e);
       }
+      finish(emptied);
+    }
+
+    private void finish(boolean removeEmptied) {
+      done = true;
+      Tree.DIRECTORIES.readLock().unlock();
+      if (removeEmptied) {
+        Tree.removeEmpty(parent); // the directories this publish made, if any
+      }
+      parent.close();
+      Tree.closeQuietly(temp);
+      tree.close();
+    }
+  }
+
+  /**
+   * A removal by rename into the temp directory: it can be put back until the caller confirms, and
+   * readers that had the file open finish. Confirming also removes the directories the removal left
+   * empty (up to, not including, the root): a deleted file leaves no trace, and its directory's path can
+   * later hold a file.
+   */
+  private final class FileRemoval implements Removal {
+    private final Tree tree;
+    private final SecureDirectoryStream<Path> temp;
+    private final Tree.Parent parent;
+    private final String aside;
+    private boolean done;
+
+    FileRemoval(Tree tree, SecureDirectoryStream<Path> temp, Tree.Parent parent, String aside) {
+      this.tree = tree;
+      this.temp = temp;
+      this.parent = parent;
+      this.aside = aside;
+    }
+
+    @Override
+    public void confirm() {
+      if (done) {
+        return;
+      }
+      deleteQuietly(temp, aside);
+      finish(true);
+    }
+
+    @Override
+    public void rollback() {
+      if (done) {
+        return;
+      }
+      try {
+        // The directory is still in place: it was held open and DIRECTORIES shared since the removal.
+        temp.move(java.nio.file.Path.of(aside), parent.dir(), java.nio.file.Path.of(parent.name()));
+        if (fsync) {
+          force(parent.dir());
+        }
+      } catch (IOException e) {
+        LOG.log(Level.SEVERE, "Could not undo the removal of " + parent.name() + "; its bytes are in " + aside, e);
+      }
+      finish(false);
+    }
+
+    private void finish(boolean removeEmptied) {
+      done = true;
+      Tree.DIRECTORIES.readLock().unlock();
+      if (removeEmptied) {
+        Tree.removeEmpty(parent);
+      }
+      parent.close();
+      Tree.closeQuietly(temp);
+      tree.close();
     }
   }
 }

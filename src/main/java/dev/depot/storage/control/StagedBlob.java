@@ -7,25 +7,35 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A complete, fsynced, not yet visible upload: its temp file, size and SHA-256 (lowercase hex). {@link
- * #discard()} removes the temp file if it was not published; it is safe to call more than once.
+ * A complete, fsynced, not yet visible upload: its file in the store's temp directory, size, SHA-256
+ * (lowercase hex) and modification time. {@link #discard()} removes the file if it was not published;
+ * it is safe to call more than once.
  */
 public final class StagedBlob implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(StagedBlob.class.getName());
 
   private final Path file;
+  private final String name;
   private final long size;
   private final String sha256;
+  private final long mtimeNs;
 
-  StagedBlob(Path file, long size, String sha256) {
+  StagedBlob(Path file, String name, long size, String sha256, long mtimeNs) {
     this.file = file;
+    this.name = name;
     this.size = size;
     this.sha256 = sha256;
+    this.mtimeNs = mtimeNs;
   }
 
   Path file() {
     return file;
+  }
+
+  /** The file's name in the temp directory. */
+  String name() {
+    return name;
   }
 
   public long size() {
@@ -34,6 +44,14 @@ public final class StagedBlob implements AutoCloseable {
 
   public String sha256() {
     return sha256;
+  }
+
+  /**
+   * The file's modification time in nanoseconds since the epoch; a rename keeps it, so it identifies the
+   * published bytes (with the size) in the row.
+   */
+  public long mtimeNs() {
+    return mtimeNs;
   }
 
   public void discard() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depot.config.StorageLayout;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,13 +22,11 @@ class FileSystemBlobStoreReadsTest {
   @TempDir Path dir;
 
   private FileSystemBlobStore cut;
-  private StorageLayout layout;
 
   @BeforeEach
-  void store() throws IOException {
-    layout = new StorageLayout(dir, dir.resolve(".depot-tmp"));
-    Files.createDirectories(layout.temp());
-    cut = new FileSystemBlobStore(layout, false);
+  void store() {
+    dev.depot.config.FixedSettings settings = new dev.depot.config.FixedSettings(dir);
+    cut = new StorageFixture(settings).blobStore(false, FileSystemBlobStore.FORCE);
   }
 
   @Test
@@ -67,8 +64,8 @@ class FileSystemBlobStoreReadsTest {
 
     assertTrue(cut.open("gone.bin").isEmpty());
     assertFalse(Files.exists(dir.resolve("gone.bin")));
-    try (var left = Files.list(layout.temp())) {
-      assertEquals(0, left.count());
+    try (var left = Files.list(cut.attachment().temp())) {
+      assertEquals(0, left.filter(f -> !f.getFileName().toString().startsWith(".depot-")).count());
     }
   }
 

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depot.config.FixedSettings;
-import dev.depot.config.StorageLayout;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSystemBlobStoreTest {
 
   @TempDir Path root;
-  StorageLayout layout;
+  StorageFixture storage;
+  Stores.Attachment layout;
   FileSystemBlobStore cut;
 
   @BeforeEach
   void init() {
-    layout = new FixedSettings(root).layout();
-    cut = new FileSystemBlobStore(layout, true);
+    storage = new StorageFixture(new FixedSettings(root));
+    cut = storage.blobStore(true, FileSystemBlobStore.FORCE);
+    layout = cut.attachment();
   }
 
   @Test
@@ -142,22 +143,42 @@ class FileSystemBlobStoreTest {
   }
 
   @Test
-  void rollbackOfARemovalWhoseDirectoryWasRemovedMeanwhilePutsItBack() throws IOException {
+  void aDirectoryWithARemovalPendingIsNotRemovedUnderIt() throws Exception {
     cut.publish(cut.stage(stream("x"), 100), "d/x.txt").confirm();
     cut.publish(cut.stage(stream("y"), 100), "d/y.txt").confirm();
-    BlobStore.Removal x = cut.remove("d/x.txt").orElseThrow();
-
-    cut.remove("d/y.txt").orElseThrow().confirm(); // d/ looked empty: removed
-    assertFalse(Files.exists(root.resolve("d")));
-    x.rollback();
-
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      // A removal of d/x.txt waits for its row to be deleted; meanwhile another delete empties d/.
+      java.util.concurrent.CountDownLatch removed = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch undo = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.Future<?> x = other.submit(() -> {
+        BlobStore.Removal removal = cut.remove("d/x.txt").orElseThrow();
+        removed.countDown();
+        undo.await();
+        removal.rollback(); // its row could not be deleted: the file comes back
+        return null;
+      });
+      removed.await();
+      java.util.concurrent.Future<?> y = java.util.concurrent.ForkJoinPool.commonPool().submit(() -> {
+        cut.remove("d/y.txt").orElseThrow().confirm(); // would remove the emptied d/ under the first removal
+        return null;
+      });
+      Thread.sleep(200);
+      assertTrue(Files.isDirectory(root.resolve("d")), "d/ stays while a removal in it may still be undone");
+      undo.countDown();
+      x.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      y.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
     assertEquals("x", Files.readString(root.resolve("d/x.txt")));
+    assertFalse(Files.exists(root.resolve("d/y.txt")));
     assertEquals(0, tempFiles());
   }
 
   @Test
   void publishingIntoADirectoryThatConcurrentDeletesKeepRemovingNeverFails() throws Exception {
-    FileSystemBlobStore store = new FileSystemBlobStore(layout, false);
+    FileSystemBlobStore store = storage.blobStore(false, FileSystemBlobStore.FORCE);
     int rounds = 2000;
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
@@ -188,6 +209,138 @@ class FileSystemBlobStoreTest {
   }
 
   @Test
+  void aFailedFsyncOfTheDirectoryFailsThePublishAndPublishesNothing() throws IOException {
+    cut.publish(cut.stage(stream("old"), 100), "f.txt").confirm();
+    FileSystemBlobStore failing = storage.blobStore(true, (channel, directory) -> {
+      if (directory) {
+        throw new IOException("EIO from the disk");
+      }
+      channel.force(true);
+    });
+
+    StagedBlob replacing = failing.stage(stream("new"), 100);
+    assertProblem(Problem.STORAGE_FAILURE, () -> failing.publish(replacing, "f.txt"));
+    StagedBlob creating = failing.stage(stream("fresh"), 100);
+    assertProblem(Problem.STORAGE_FAILURE, () -> failing.publish(creating, "n/e/w.txt"));
+
+    assertEquals("old", Files.readString(root.resolve("f.txt")));
+    assertFalse(Files.exists(root.resolve("n")));
+    replacing.discard();
+    creating.discard();
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void aFailedFsyncOfTheFileFailsTheStageAndLeavesNothing() {
+    FileSystemBlobStore failing = storage.blobStore(true, (channel, directory) -> {
+      throw new IOException("EIO from the disk");
+    });
+
+    assertProblem(Problem.STORAGE_FAILURE, () -> failing.stage(stream("x"), 100));
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void everyDirectoryMadeForAFileIsForcedToDisk() throws IOException {
+    List<String> forced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FileSystemBlobStore counting = storage.blobStore(true, (channel, directory) -> {
+      forced.add(directory ? "dir" : "file");
+      channel.force(true);
+    });
+
+    counting.publish(counting.stage(stream("deep"), 100), "x/y/z.txt").confirm();
+
+    // the file; the directory it went into (y); the parents of the two new directories (root, x)
+    assertEquals(List.of("file", "dir", "dir", "dir"), forced);
+  }
+
+  @Test
+  void linksAndFilesInTheWayAreRefused(@org.junit.jupiter.api.io.TempDir Path outside) throws IOException {
+    Files.createSymbolicLink(root.resolve("link"), outside);
+    Files.createSymbolicLink(root.resolve("file-link"), outside.resolve("target.txt"));
+    Files.createDirectories(root.resolve("dir"));
+    Files.writeString(root.resolve("file"), "x");
+
+    assertProblem(Problem.INVALID_PATH, () -> cut.checkWritable("link/x.txt"));
+    assertProblem(Problem.INVALID_PATH, () -> cut.checkWritable("file-link"));
+    assertProblem(Problem.PATH_CONFLICT, () -> cut.checkWritable("dir"));
+    assertProblem(Problem.PATH_CONFLICT, () -> cut.checkWritable("file/under"));
+    assertProblem(Problem.INVALID_PATH, () -> cut.publish(cut.stage(stream("x"), 100), "link/x.txt"));
+    assertProblem(Problem.INVALID_PATH, () -> cut.open("link/target.txt"));
+    assertProblem(Problem.INVALID_PATH, () -> cut.remove("link/target.txt"));
+    assertTrue(cut.open("file-link").isEmpty(), "a link is not a stored file");
+    try (Stream<Path> out = Files.list(outside)) {
+      assertEquals(0, out.count());
+    }
+  }
+
+  /**
+   * Issue 11, item 8: a parent directory swapped for a link between a check and a use, again and again,
+   * while files are written, read and removed below it. Nothing outside the root is read, written or
+   * removed.
+   */
+  @Test
+  void aParentSwappedForALinkMeanwhileNeverLeadsOutsideTheRoot(@org.junit.jupiter.api.io.TempDir Path outside) throws Exception {
+    Files.createDirectories(outside.resolve("sub"));
+    Files.writeString(outside.resolve("sub/secret.txt"), "outside the root");
+    Path race = root.resolve("race");
+    Path parked = root.resolve("parked");
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread swapper = new Thread(() -> {
+      while (!stop.get()) {
+        try { // race/ is a real directory one moment and a link to outside/ the next
+          if (Files.isSymbolicLink(race)) {
+            Files.delete(race);
+            if (Files.isDirectory(parked)) {
+              Files.move(parked, race);
+            }
+          } else if (Files.isDirectory(race)) {
+            Files.move(race, parked);
+            Files.createSymbolicLink(race, outside);
+          }
+        } catch (IOException ignored) {
+          // the store moved something meanwhile; swap again
+        }
+      }
+    });
+    FileSystemBlobStore cut = storage.blobStore(false, FileSystemBlobStore.FORCE); // fsync adds time, not coverage
+    swapper.start();
+    int wrote = 0;
+    try {
+      for (int i = 0; i < 2000; i++) {
+        try {
+          cut.publish(cut.stage(stream("inside " + i), 100), "race/sub/file-" + i + ".txt").confirm();
+          wrote++;
+        } catch (dev.depot.problem.DepotException refused) {
+          // INVALID_PATH or PATH_CONFLICT: refused, fine
+        }
+        try {
+          cut.open("race/sub/secret.txt").ifPresent(content -> {
+            content.close();
+            throw new AssertionError("read a file outside the root");
+          });
+          cut.remove("race/sub/secret.txt").ifPresent(removal -> {
+            removal.rollback();
+            throw new AssertionError("removed a file outside the root");
+          });
+          cut.remove("race/sub/file-" + i + ".txt").ifPresent(BlobStore.Removal::confirm);
+        } catch (dev.depot.problem.DepotException refused) {
+          // refused, fine
+        }
+      }
+    } finally {
+      stop.set(true);
+      swapper.join();
+    }
+    try (Stream<Path> out = Files.walk(outside)) {
+      assertEquals(List.of(outside, outside.resolve("sub"), outside.resolve("sub/secret.txt")),
+          out.sorted().toList(), "nothing written to or removed from outside the root");
+    }
+    assertEquals("outside the root", Files.readString(outside.resolve("sub/secret.txt")));
+    assertTrue(wrote > 0, "some writes got through between swaps");
+  }
+
+  @Test
   void discardIsIdempotent() throws IOException {
     StagedBlob blob = cut.stage(stream("x"), 10);
     blob.discard();
@@ -201,7 +354,7 @@ class FileSystemBlobStoreTest {
 
   private long tempFiles() {
     try (Stream<Path> files = Files.list(layout.temp())) {
-      return files.count();
+      return files.filter(f -> !f.getFileName().toString().startsWith(".depot-")).count();
     } catch (IOException e) {
       throw new AssertionError(e);
     }
