@@ -1,13 +1,8 @@
 package dev.depot.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -41,6 +36,10 @@ public class DepotSettings {
   public static final String MIN_FREE_SPACE = "depot.min-free-space";
   public static final String TEMP_MAX_AGE = "depot.temp-max-age";
   public static final String RECONCILE = "depot.reconcile";
+  public static final String RECONCILE_MAX_DROP_PERCENT = "depot.reconcile-max-drop-percent";
+  public static final String MAX_PATH_DEPTH = "depot.max-path-depth";
+  public static final String MIN_TRANSFER_RATE = "depot.min-transfer-rate";
+  public static final String MIN_TRANSFER_RATE_WINDOW = "depot.min-transfer-rate-window";
 
   /** Name of the default staging folder inside the results directory (same filesystem). */
   public static final String DEFAULT_TEMP_DIR_NAME = ".depot-tmp";
@@ -49,11 +48,8 @@ public class DepotSettings {
 
   private final Map<String, Object> lastGood = new ConcurrentHashMap<>();
   private final Map<String, String> reportedInvalid = new ConcurrentHashMap<>();
-  private final Map<StorageLayout, Boolean> preparedLayouts = new ConcurrentHashMap<>();
   /** Setting key → what is wrong with its current value, as last read; safe to show an operator. */
   private final Map<String, String> problems = new ConcurrentHashMap<>();
-  /** The layout of the last successful {@link #layout()}: kept when a changed one is unusable. */
-  private volatile StorageLayout lastGoodLayout;
 
   private final Function<String, Optional<String>> source;
 
@@ -68,7 +64,8 @@ public class DepotSettings {
 
   /**
    * {@code depot.results-dir}: absolute directory where stored files live. Defaults to {@code
-   * ${user.home}/depot/results}; created if missing.
+   * ${user.home}/depot/results}. Created if missing only when the database has no rows for it (see
+   * {@code Stores}).
    */
   public Path resultsDir() {
     return value(
@@ -141,6 +138,34 @@ public class DepotSettings {
   }
 
   /**
+   * {@code depot.reconcile-max-drop-percent}: startup recovery drops rows whose file is gone only while
+   * they are at most this share of the store's rows (or at most {@code 10} rows); beyond it, it drops
+   * nothing, reports, and the store takes no writes until an operator looks. Defaults to 10.
+   */
+  public int reconcileMaxDropPercent() {
+    return value(RECONCILE_MAX_DROP_PERCENT, DepotSettings::percent, 10);
+  }
+
+  /** {@code depot.max-path-depth}: most segments in a stored path. Defaults to 32. */
+  public int maxPathDepth() {
+    return value(MAX_PATH_DEPTH, DepotSettings::positiveInt, 32);
+  }
+
+  /**
+   * {@code depot.min-transfer-rate}: bytes per second an upload must deliver (and a download take),
+   * averaged over {@link #minTransferRateWindow()}; a slower transfer is cut off and cleaned up. {@code
+   * 0} turns the check off. Defaults to 1KiB.
+   */
+  public long minTransferRate() {
+    return value(MIN_TRANSFER_RATE, DepotSettings::nonNegativeSize, 1L << 10);
+  }
+
+  /** {@code depot.min-transfer-rate-window}: the span the minimum rate is averaged over. Defaults to PT60S. */
+  public java.time.Duration minTransferRateWindow() {
+    return value(MIN_TRANSFER_RATE_WINDOW, DepotSettings::positiveDuration, java.time.Duration.ofSeconds(60));
+  }
+
+  /**
    * What is wrong with the configuration right now: every setting is read afresh, and each invalid
    * one (or an unusable directory) maps its key to a reason written for an operator. The values in
    * force are the last good ones. Empty when all is well.
@@ -156,109 +181,30 @@ public class DepotSettings {
     minFreeSpace();
     tempMaxAge();
     reconcile();
-    try {
-      layout();
-    } catch (UncheckedIOException e) {
-      // recorded in problems by layout()
-    }
+    reconcileMaxDropPercent();
+    maxPathDepth();
+    minTransferRate();
+    minTransferRateWindow();
     return new TreeMap<>(problems);
   }
 
   /**
-   * The current results and temp directories, created if missing and checked: both writable, temp not
-   * world-accessible, and both on one filesystem (else a warning: publishing needs a rename). When a
-   * changed setting names a directory that cannot be used, the problem is logged once and reported by
-   * {@link #problems()}, and the last good layout stays in force while it is still writable.
-   *
-   * @throws UncheckedIOException if the directories cannot be created or are not writable, and there
-   *     is no usable earlier layout to keep
+   * The configured results and temp directories, as they are set now (nothing is created or checked
+   * on disk here: {@code dev.depot.storage.control.Stores} decides whether a directory may be used,
+   * because that depends on what the database knows).
    */
   public StorageLayout layout() {
-    StorageLayout wanted = new StorageLayout(resultsDir(), tempDir());
-    if (preparedLayouts.containsKey(wanted)) {
-      clearLayoutProblems();
-      lastGoodLayout = wanted;
-      return wanted;
-    }
-    try {
-      prepare(wanted);
-    } catch (UnusableDirectoryException e) {
-      StorageLayout kept = lastGoodLayout;
-      boolean keep = kept != null && !kept.equals(wanted) && Files.isWritable(kept.results()) && Files.isWritable(kept.temp());
-      String reason = e.reason + (keep ? "; keeping the previous directory" : "");
-      if (!reason.equals(problems.put(e.key, reason))) {
-        LOG.severe(() -> "Depot storage directory " + e.key + " " + e.dir + " is not usable: " + e.getMessage()
-            + (keep ? "; keeping " + (e.key.equals(RESULTS_DIR) ? kept.results() : kept.temp()) : ""));
-      }
-      if (keep) {
-        return kept;
-      }
-      throw new UncheckedIOException(e);
-    }
-    preparedLayouts.put(wanted, Boolean.TRUE);
-    clearLayoutProblems();
-    lastGoodLayout = wanted;
-    return wanted;
+    return new StorageLayout(resultsDir(), tempDir());
   }
 
-  private void clearLayoutProblems() {
-    // A directory problem is only about the layout; a parse problem of the same key stays.
-    problems.computeIfPresent(RESULTS_DIR, (k, v) -> reportedInvalid.containsKey(k) ? v : null);
-    problems.computeIfPresent(TEMP_DIR, (k, v) -> reportedInvalid.containsKey(k) ? v : null);
-  }
-
-  /** A configured directory that cannot be created or written: which setting, and why. */
-  private static final class UnusableDirectoryException extends IOException {
-    final String key;
-    final Path dir;
-    final String reason;
-
-    UnusableDirectoryException(String key, Path dir, String reason, Throwable cause) {
-      super(reason + ": " + dir, cause);
-      this.key = key;
-      this.dir = dir;
-      this.reason = reason;
-    }
-  }
-
-  private static void prepare(StorageLayout layout) throws UnusableDirectoryException {
-    createWritable(RESULTS_DIR, layout.results());
-    createWritable(TEMP_DIR, layout.temp());
-    try {
-      try {
-        Files.setPosixFilePermissions(layout.temp(), PosixFilePermissions.fromString("rwx------"));
-      } catch (UnsupportedOperationException e) {
-        LOG.fine("temp directory permissions not set: filesystem is not POSIX");
-      }
-      FileStore resultsStore = Files.getFileStore(layout.results());
-      FileStore tempStore = Files.getFileStore(layout.temp());
-      if (!resultsStore.equals(tempStore)) {
-        LOG.warning(
-            () ->
-                "depot.temp-dir "
-                    + layout.temp()
-                    + " is on another filesystem than depot.results-dir "
-                    + layout.results()
-                    + ": uploads cannot be published by an atomic rename and will fail. "
-                    + "Put the temp directory on the results filesystem (the default does).");
-      }
-      LOG.info(() -> "Depot stores files in " + layout.results() + ", staging in " + layout.temp());
-    } catch (IOException e) {
-      throw new UnusableDirectoryException(TEMP_DIR, layout.temp(), "cannot be prepared", e);
-    }
-  }
-
-  private static void createWritable(String key, Path dir) throws UnusableDirectoryException {
-    try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-      }
-    } catch (IOException e) {
-      throw new UnusableDirectoryException(key, dir, "cannot be created", e);
-    }
-    if (!Files.isWritable(dir)) {
-      throw new UnusableDirectoryException(key, dir, "is not writable", null);
-    }
+  /**
+   * Whether {@code depot.results-dir} is set at all (rather than falling back to the default). Depot
+   * starts a new store in an unknown directory only when told to explicitly: a results directory that
+   * silently fell back to the default (a missing {@code DEPOT_RESULTS_DIR}) must not receive uploads
+   * meant for a volume.
+   */
+  public boolean resultsDirConfigured() {
+    return source.apply(RESULTS_DIR).filter(v -> !v.isBlank()).isPresent();
   }
 
   @SuppressWarnings("unchecked")
@@ -356,6 +302,27 @@ public class DepotSettings {
       return d;
     } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
       throw new IllegalArgumentException("not a duration (examples: PT1H, PT10M, 3600)", e);
+    }
+  }
+
+  static java.time.Duration positiveDuration(String text) {
+    java.time.Duration d = duration(text);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("must be longer than zero");
+    }
+    return d;
+  }
+
+  static int percent(String text) {
+    String number = text.endsWith("%") ? text.substring(0, text.length() - 1).trim() : text;
+    try {
+      int n = Integer.parseInt(number);
+      if (n < 0 || n > 100) {
+        throw new IllegalArgumentException("must be from 0 to 100");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole percentage (examples: 10, 10%)", e);
     }
   }
 

@@ -21,6 +21,7 @@ public enum Problem {
   INVALID_DIGEST(400, "Bad Request"),
   INVALID_PARAMETER(400, "Bad Request"),
   NOT_FOUND(404, "Not Found"),
+  UPLOAD_TOO_SLOW(408, "Request Timeout"),
   PATH_CONFLICT(409, "Conflict"),
   PRECONDITION_FAILED(412, "Precondition Failed"),
   UPLOAD_TOO_LARGE(413, "Content Too Large"),
@@ -28,6 +29,7 @@ public enum Problem {
   RANGE_NOT_SATISFIABLE(416, "Range Not Satisfiable"),
   STORAGE_FAILURE(500, "Internal Server Error"),
   INTERNAL_ERROR(500, "Internal Server Error"),
+  STORE_UNAVAILABLE(503, "Service Unavailable"),
   INSUFFICIENT_STORAGE(507, "Insufficient Storage");
 
   private final int status;

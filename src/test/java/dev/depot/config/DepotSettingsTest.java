@@ -1,10 +1,8 @@
 package dev.depot.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -58,27 +56,30 @@ class DepotSettingsTest {
   }
 
   @Test
-  void unusableNewResultsDirKeepsTheLastGoodLayout() throws Exception {
-    Path good = Files.createDirectory(dir.resolve("good"));
-    config.put(DepotSettings.RESULTS_DIR, good.toString());
-    assertEquals(good, cut.layout().results());
-
-    Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
-    config.put(DepotSettings.RESULTS_DIR, aFile.resolve("below").toString());
-
-    assertEquals(good, cut.layout().results());
-    assertTrue(cut.problems().get(DepotSettings.RESULTS_DIR).contains("cannot be created"), cut.problems().toString());
-
-    config.put(DepotSettings.RESULTS_DIR, good.toString());
-    assertEquals(Map.of(), cut.problems());
+  void resultsDirIsConfiguredOnlyWhenSet() {
+    assertEquals(false, cut.resultsDirConfigured());
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    assertEquals(true, cut.resultsDirConfigured());
   }
 
   @Test
-  void unusableResultsDirWithNothingToKeepFailsLayout() throws Exception {
-    Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
-    config.put(DepotSettings.RESULTS_DIR, aFile.resolve("below").toString());
+  void newSettingsHaveTheirDefaultsAndRefuseGarbage() {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    assertEquals(32, cut.maxPathDepth());
+    assertEquals(1024, cut.minTransferRate());
+    assertEquals(java.time.Duration.ofSeconds(60), cut.minTransferRateWindow());
+    assertEquals(10, cut.reconcileMaxDropPercent());
 
-    assertThrows(UncheckedIOException.class, cut::layout);
-    assertTrue(cut.problems().containsKey(DepotSettings.RESULTS_DIR));
+    config.put(DepotSettings.RECONCILE_MAX_DROP_PERCENT, "25%");
+    config.put(DepotSettings.MIN_TRANSFER_RATE, "0");
+    assertEquals(25, cut.reconcileMaxDropPercent());
+    assertEquals(0, cut.minTransferRate());
+
+    config.put(DepotSettings.RECONCILE_MAX_DROP_PERCENT, "120");
+    config.put(DepotSettings.MIN_TRANSFER_RATE_WINDOW, "PT0S");
+    config.put(DepotSettings.MAX_PATH_DEPTH, "0");
+    assertEquals(25, cut.reconcileMaxDropPercent());
+    assertTrue(cut.problems().keySet().containsAll(java.util.Set.of(
+        DepotSettings.RECONCILE_MAX_DROP_PERCENT, DepotSettings.MIN_TRANSFER_RATE_WINDOW, DepotSettings.MAX_PATH_DEPTH)), cut.problems().toString());
   }
 }

@@ -15,6 +15,11 @@ public class FixedSettings extends DepotSettings {
   public long minFreeSpace = 0;
   public java.time.Duration tempMaxAge = java.time.Duration.ofHours(1);
   public String reconcile = "repair";
+  public int reconcileMaxDropPercent = 10;
+  public int maxPathDepth = 32;
+  public long minTransferRate = 0;
+  public java.time.Duration minTransferRateWindow = java.time.Duration.ofSeconds(60);
+  public boolean resultsDirConfigured = true;
 
   public FixedSettings(Path results) {
     this.results = results;
@@ -69,5 +74,30 @@ public class FixedSettings extends DepotSettings {
   @Override
   public String reconcile() {
     return reconcile;
+  }
+
+  @Override
+  public int reconcileMaxDropPercent() {
+    return reconcileMaxDropPercent;
+  }
+
+  @Override
+  public int maxPathDepth() {
+    return maxPathDepth;
+  }
+
+  @Override
+  public long minTransferRate() {
+    return minTransferRate;
+  }
+
+  @Override
+  public java.time.Duration minTransferRateWindow() {
+    return minTransferRateWindow;
+  }
+
+  @Override
+  public boolean resultsDirConfigured() {
+    return resultsDirConfigured;
   }
 }

@@ -57,7 +57,7 @@ final class DownloadResponses {
       }
       StreamingOutput body = out -> {
         try (download) {
-          download.content().copyTo(out, slice.offset(), slice.length());
+          download.copyTo(out, slice.offset(), slice.length());
         } catch (IOException e) {
           // The client went away (a cancelled or paused download): normal for a file server, and
           // Jersey would log each one as SEVERE with two stack traces if it saw the exception.

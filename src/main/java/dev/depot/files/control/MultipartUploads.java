@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,15 +114,16 @@ public class MultipartUploads {
   }
 
   private Uploads.Stored storePart(FileItemInput part, String dir) throws IOException {
-    String key = StoragePaths.join(dir, StoragePaths.baseName(part.getName()));
+    String name = fileName(part);
+    String key = StoragePaths.join(dir, StoragePaths.baseName(name));
     // A part may carry its own digest headers; they are verified like a request's.
     ClientDigests digests =
         ClientDigests.fromHeaders(
             part.getHeaders().getHeader("Repr-Digest"),
             part.getHeaders().getHeader("Content-Digest"),
             part.getHeaders().getHeader("Content-MD5"));
-    return uploads.store(
-        new Uploads.Upload(key, part.getInputStream(), part.getContentType(), part.getName(), -1, WritePrecondition.NONE, digests));
+    return uploads.storeAdmitted(
+        new Uploads.Upload(key, part.getInputStream(), part.getContentType(), name, -1, WritePrecondition.NONE, digests));
   }
 
   /** What to do with each part; fields arrive fully read (and capped), files as streams. */
@@ -134,8 +136,15 @@ public class MultipartUploads {
 
   private void parse(Body body, PartHandler handler) {
     // The whole body's declared length is admitted up front (an upper bound of its files' bytes).
-    try (SpaceAdmission.Ticket ticket = admission.admit(uploads.layout().results(), body.contentLength())) {
-      parseAdmitted(new Body(ticket.watch(body.stream()), body.contentType(), body.contentLength()), handler);
+    // The whole body is admitted (and watched for a minimum rate) once; its parts are stored without
+    // admissions of their own. Its declared length is reserved only up to what the request may legally
+    // store: every part at the size limit (issue 11, item 12).
+    long legalMax = saturatedProduct(settings.maxFileSize(), settings.maxParts());
+    Path root = uploads.currentStore().attachment().root();
+    try (SpaceAdmission.Ticket ticket = admission.admit(root, body.contentLength(), legalMax)) {
+      InputStream watched =
+          ticket.watch(MinimumRate.guard(body.stream(), settings.minTransferRate(), settings.minTransferRateWindow()));
+      parseAdmitted(new Body(watched, body.contentType(), body.contentLength()), handler);
     }
   }
 
@@ -158,7 +167,8 @@ public class MultipartUploads {
         if (++count > maxParts) {
           throw new DepotException(Problem.MULTIPART_LIMIT, "The request has more than " + maxParts + " parts.");
         }
-        if (part.isFormField() || part.getName() == null || part.getName().isEmpty()) {
+        String name = fileName(part);
+        if (part.isFormField() || name == null || name.isEmpty()) {
           // No filename (or an empty file input): a field, never buffered beyond the cap.
           handler.field(part.getFieldName(), readField(part, maxField));
         } else if (!handler.file(part)) {
@@ -181,6 +191,27 @@ public class MultipartUploads {
       throw new DepotException(Problem.MALFORMED_MULTIPART, "The multipart body is malformed or truncated.", e);
     } catch (IOException e) {
       throw new DepotException(Problem.UPLOAD_INCOMPLETE, "The request body ended before it was complete.", e);
+    }
+  }
+
+  /**
+   * The part's file name as sent. fileupload2 throws for a name with a NUL (and other characters it
+   * refuses) when it is asked for it, which would be a 500 with a stack trace; it is the client's bad
+   * path (issue 11, item 11).
+   */
+  private static String fileName(FileItemInput part) {
+    try {
+      return part.getName();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new DepotException(Problem.INVALID_PATH, "The part's file name has a forbidden character.");
+    }
+  }
+
+  private static long saturatedProduct(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 

@@ -1,15 +1,13 @@
 package dev.depot.files.control;
 
-import dev.depot.storage.control.BlobStore;
-import dev.depot.storage.control.BlobStores;
-import dev.depot.storage.control.StoragePaths;
-import dev.depot.storage.control.PathLocks;
-import dev.depot.storage.control.StoredFiles;
-import dev.depot.storage.control.WritePrecondition;
-
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
-
+import dev.depot.storage.control.BlobStore;
+import dev.depot.storage.control.PathLocks;
+import dev.depot.storage.control.StoragePaths;
+import dev.depot.storage.control.StoredFiles;
+import dev.depot.storage.control.Stores;
+import dev.depot.storage.control.WritePrecondition;
 import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 /**
- * Deletes stored files: file and row go together. Under the path's lock the file is renamed aside,
- * then the row is deleted; if that commit fails the file is put back, so a failed delete changes
- * nothing. Readers that opened the file before finish reading it.
+ * Deletes stored files: file and row go together. Under the path's lock the file is renamed aside (in
+ * the store that holds it), then the row is deleted; if that commit fails the file is put back, so a
+ * failed delete changes nothing. Readers that opened the file before finish reading it.
  */
 @ApplicationScoped
 public class Removals {
@@ -28,16 +26,15 @@ public class Removals {
   private static final Logger LOG = Logger.getLogger(Removals.class.getName());
 
   @Inject StoredFiles storedFiles;
-  @Inject BlobStores blobStores;
+  @Inject Stores stores;
   @Inject PathLocks locks;
 
   /**
-   * @throws DepotException NOT_FOUND if nothing is stored at {@code path}
-   * @throws DepotException PRECONDITION_FAILED if the current version does not satisfy {@code precondition}
+   * @throws DepotException NOT_FOUND if nothing is stored at {@code path}, PRECONDITION_FAILED if the
+   *     current version does not satisfy {@code precondition}
    */
   public void remove(String path, WritePrecondition precondition) {
     String key = StoragePaths.key(path);
-    BlobStore store = blobStores.current();
     ReentrantLock lock = locks.forPath(key);
     lock.lock();
     try {
@@ -46,7 +43,7 @@ public class Removals {
         throw new DepotException(Problem.NOT_FOUND, "No file is stored at this path.");
       }
       precondition.check(row);
-      Optional<BlobStore.Removal> removal = store.remove(key);
+      Optional<BlobStore.Removal> removal = stores.holding(row.get()).remove(key);
       if (removal.isEmpty()) {
         // The row outlived its file (removed by hand?): deleting the row makes them agree again.
         LOG.warning(() -> "Stored file " + key + " had a row but no file; deleting the row");

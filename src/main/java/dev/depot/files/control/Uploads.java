@@ -1,28 +1,28 @@
 package dev.depot.files.control;
 
-import dev.depot.storage.control.BlobStore;
-import dev.depot.storage.control.FileSystemBlobStore;
-import dev.depot.storage.control.StagedBlob;
-import dev.depot.storage.control.StoragePaths;
-import dev.depot.storage.control.SpaceAdmission;
-import dev.depot.storage.control.PathLocks;
-import dev.depot.storage.control.StoredFiles;
-import dev.depot.storage.control.WritePrecondition;
-
+import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
-
-import dev.depot.config.DepotSettings;
-import dev.depot.config.StorageLayout;
+import dev.depot.storage.control.BlobStore;
+import dev.depot.storage.control.FileSystemBlobStore;
+import dev.depot.storage.control.PathLocks;
+import dev.depot.storage.control.SpaceAdmission;
+import dev.depot.storage.control.StagedBlob;
+import dev.depot.storage.control.StoragePaths;
+import dev.depot.storage.control.StoredFiles;
+import dev.depot.storage.control.Stores;
+import dev.depot.storage.control.WritePrecondition;
 import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Stores one stream under one path: stage (outside any transaction and lock), then under the path's
@@ -31,6 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 @ApplicationScoped
 public class Uploads {
+
+  private static final Logger LOG = Logger.getLogger(Uploads.class.getName());
 
   /** Default content type when a client declares none. */
   public static final String OCTET_STREAM = "application/octet-stream";
@@ -45,6 +47,7 @@ public class Uploads {
   @Inject StoredFiles storedFiles;
   @Inject SpaceAdmission admission;
   @Inject PathLocks locks;
+  @Inject Stores stores;
 
   /**
    * What to store: where, from what stream, and what the client said about it — including what it
@@ -70,7 +73,7 @@ public class Uploads {
 
   /**
    * Stores a raw request body. A body that breaks off or is shorter than its declared length is an
-   * {@link DepotException} ({@code UPLOAD_INCOMPLETE}); nothing is stored.
+   * UPLOAD_INCOMPLETE; nothing is stored.
    */
   public Stored storeBody(Upload upload) {
     try {
@@ -81,15 +84,44 @@ public class Uploads {
   }
 
   /**
-   * Stores one stream.
+   * Stores one stream, admitted against free space and watched for a minimum rate on its own.
    *
    * @throws IOException only when reading {@code upload.body()} fails; the caller knows what that
    *     means (a client abort, a malformed multipart body)
    */
   public Stored store(Upload upload) throws IOException {
+    Target target = target(upload);
+    long max = settings.maxFileSize();
+    try (SpaceAdmission.Ticket ticket = admission.admit(target.store().attachment().root(), upload.declaredLength(), max)) {
+      InputStream body = ticket.watch(MinimumRate.guard(upload.body(), settings.minTransferRate(), settings.minTransferRateWindow()));
+      return stage(target, upload, body);
+    }
+  }
+
+  /**
+   * The store new files go to (for a caller that admits a whole request itself, as multipart does).
+   *
+   * @throws DepotException STORE_UNAVAILABLE if none takes writes
+   */
+  public FileSystemBlobStore currentStore() {
+    return stores.current();
+  }
+
+  /**
+   * Stores one stream that is part of a request already admitted and watched as a whole (a multipart
+   * part): no admission or rate guard of its own, which would count the request's bytes twice.
+   */
+  Stored storeAdmitted(Upload upload) throws IOException {
+    return stage(target(upload), upload, upload.body());
+  }
+
+  /** The validated key and the store it goes to: everything refused before a byte of the body is read. */
+  private record Target(String key, FileSystemBlobStore store) {}
+
+  private Target target(Upload upload) {
     String key = StoragePaths.key(upload.key());
-    StorageLayout layout = layout();
-    BlobStore store = new FileSystemBlobStore(layout, settings.fsync());
+    StoragePaths.checkDepth(key, settings.maxPathDepth());
+    FileSystemBlobStore store = stores.current();
     store.checkWritable(key);
     contentType(upload.contentType()); // refuse a bad one before reading the body
     long max = settings.maxFileSize();
@@ -97,59 +129,117 @@ public class Uploads {
       throw new DepotException(Problem.UPLOAD_TOO_LARGE, "The file is larger than the limit of " + max + " bytes.");
     }
     checkPrecondition(key, upload.precondition()); // fail fast; checked again under the lock
-    try (SpaceAdmission.Ticket ticket = admission.admit(layout.results(), upload.declaredLength())) {
-      ClientDigests.Verifier digests = upload.digests().verifier(ticket.watch(upload.body()));
-      try (StagedBlob staged = store.stage(digests.stream(), max)) {
-        if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
-          throw new DepotException(Problem.UPLOAD_INCOMPLETE, 
-              "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
-        }
-        digests.verify(staged.sha256()); // a mismatch discards the staged blob: nothing replaced, no row
-        return publish(store, key, staged, upload);
+    return new Target(key, store);
+  }
+
+  private Stored stage(Target target, Upload upload, InputStream body) throws IOException {
+    ClientDigests.Verifier digests = upload.digests().verifier(body);
+    try (StagedBlob staged = target.store().stage(digests.stream(), settings.maxFileSize())) {
+      if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
+        throw new DepotException(Problem.UPLOAD_INCOMPLETE,
+            "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
       }
+      digests.verify(staged.sha256()); // a mismatch discards the staged blob: nothing replaced, no row
+      return publish(target.store(), target.key(), staged, upload);
     }
   }
 
-  private Stored publish(BlobStore store, String key, StagedBlob staged, Upload upload) {
+  private Stored publish(FileSystemBlobStore store, String key, StagedBlob staged, Upload upload) {
     String contentType = contentType(upload.contentType());
     String originalFilename = upload.originalFilename();
     if (originalFilename != null && originalFilename.length() > MAX_ORIGINAL_FILENAME) {
       originalFilename = originalFilename.substring(0, MAX_ORIGINAL_FILENAME);
     }
+    StoredFiles.Bytes bytes = new StoredFiles.Bytes(staged.size(), staged.sha256(), store.id(), staged.mtimeNs());
     ReentrantLock lock = locks.forPath(key);
     lock.lock();
     try {
-      checkPrecondition(key, upload.precondition()); // spares a publish and undo when it fails here
+      Optional<StoredFile> before = storedFiles.findByPath(key);
+      checkPrecondition(before, upload.precondition()); // spares a publish and undo when it fails here
+      String earlierStore = before.map(StoredFile::getStoreId).orElse(null); // read now: record() may update the row object
       BlobStore.Publication publication = store.publish(staged, key);
+      Stored stored;
       try {
-        // Databases keep microseconds (PostgreSQL, H2 TIMESTAMP(6)): truncate first, so the answer
-        // holds the very instant a later read of the row returns.
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        StoredFiles.Recorded row;
-        try {
-          row = storedFiles.record(
-              key, staged.size(), staged.sha256(), contentType, originalFilename, now, upload.precondition());
-        } catch (StoredFiles.PathTakenException e) {
-          // A row for this path was committed after record() looked: read it now, in a new transaction,
-          // and check the precondition against it (a create-only write then fails with 412, an
-          // unconditional one replaces it) rather than answering 500 for a write that can succeed.
-          row = storedFiles.record(
-              key, staged.size(), staged.sha256(), contentType, originalFilename, now, upload.precondition());
-        }
-        publication.confirm();
-        return new Stored(row.file(), row.created());
+        stored = record(key, bytes, contentType, originalFilename, upload.precondition());
       } catch (RuntimeException e) {
-        publication.rollback();
-        throw e;
+        Optional<StoredFiles.Recorded> committed = committedAnyway(key, bytes, e);
+        if (committed.isEmpty()) {
+          publication.rollback();
+          throw e;
+        }
+        stored = new Stored(committed.get().file(), !publication.replaced() && before.isEmpty());
       }
+      publication.confirm();
+      if (earlierStore != null && !earlierStore.equals(store.id())) {
+        removeEarlierCopy(earlierStore, key);
+      }
+      return stored;
     } finally {
       lock.unlock();
+    }
+  }
+
+  private Stored record(String key, StoredFiles.Bytes bytes, String contentType, String originalFilename, WritePrecondition precondition) {
+    // Databases keep microseconds (PostgreSQL, H2 TIMESTAMP(6)): truncate first, so the answer holds
+    // the very instant a later read of the row returns.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    StoredFiles.Recorded row;
+    try {
+      row = storedFiles.record(key, bytes, contentType, originalFilename, now, precondition);
+    } catch (StoredFiles.PathTakenException e) {
+      // A row for this path was committed after record() looked: read it now, in a new transaction, and
+      // check the precondition against it (a create-only write then fails with 412, an unconditional one
+      // replaces it) rather than answering 500 for a write that can succeed.
+      row = storedFiles.record(key, bytes, contentType, originalFilename, now, precondition);
+    }
+    return new Stored(row.file(), row.created());
+  }
+
+  /**
+   * After a commit failed: did it? A driver can report a failure for a commit the database made (the
+   * connection broke while the answer was on its way). Undoing the publish then would leave the row
+   * naming the new bytes over the old ones (issue 11, item 3), so the row is read back in a new
+   * transaction: if it describes exactly these bytes (size, SHA-256, store, file fingerprint), the
+   * upload happened and stays. If the read fails as well, the publish is undone; the row's fingerprint
+   * then no longer matches the file, and downloads and recovery re-check the bytes before trusting it.
+   */
+  private Optional<StoredFiles.Recorded> committedAnyway(String key, StoredFiles.Bytes bytes, RuntimeException failure) {
+    if (failure instanceof DepotException || failure instanceof StoredFiles.PathTakenException) {
+      return Optional.empty(); // decided by Depot (a precondition), not an unknown outcome
+    }
+    try {
+      Optional<StoredFile> row = storedFiles.findCommitted(key);
+      if (row.isPresent() && row.get().getSha256().equals(bytes.sha256()) && row.get().getSize() == bytes.size()
+          && bytes.storeId().equals(row.get().getStoreId()) && Long.valueOf(bytes.fileMtimeNs()).equals(row.get().getFileMtimeNs())) {
+        LOG.log(Level.WARNING, "The commit of " + key + " reported a failure but was made; the upload stands", failure);
+        return Optional.of(new StoredFiles.Recorded(row.get(), false));
+      }
+    } catch (RuntimeException unknown) {
+      LOG.log(Level.SEVERE, "The commit of " + key + " failed and its outcome cannot be read; the publish is undone,"
+          + " and the row will be checked against the bytes before they are served", unknown);
+    }
+    return Optional.empty();
+  }
+
+  /** The path's bytes moved to the store new files go to: the copy in the earlier store goes. */
+  private void removeEarlierCopy(String earlierStore, String key) {
+    try {
+      stores.holding(earlierStore).remove(key).ifPresent(BlobStore.Removal::confirm);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "The earlier copy of " + key + " in store " + earlierStore
+          + " could not be removed; recovery reports it as a stale copy", e);
     }
   }
 
   private void checkPrecondition(String key, WritePrecondition precondition) {
     if (!precondition.isNone()) {
       precondition.check(storedFiles.findByPath(key));
+    }
+  }
+
+  private static void checkPrecondition(Optional<StoredFile> current, WritePrecondition precondition) {
+    if (!precondition.isNone()) {
+      precondition.check(current);
     }
   }
 
@@ -161,13 +251,5 @@ public class Uploads {
       throw new DepotException(Problem.INVALID_CONTENT_TYPE, "The content type is longer than " + MAX_CONTENT_TYPE + " characters or not ASCII.");
     }
     return declared;
-  }
-
-  StorageLayout layout() {
-    try {
-      return settings.layout();
-    } catch (UncheckedIOException e) {
-      throw new DepotException(Problem.STORAGE_FAILURE, "The server's storage is not available.", e);
-    }
   }
 }

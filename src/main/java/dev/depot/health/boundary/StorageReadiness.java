@@ -23,6 +23,12 @@ public class StorageReadiness implements HealthCheck {
     if (report.freeBytes() >= 0) {
       answer.withData("free-bytes", report.freeBytes());
     }
+    if (report.lowSpace()) {
+      // Reported, not DOWN: uploads that do not fit get 507, reads and deletes go on (issue 11, item 14).
+      answer.withData("low-space", true);
+    }
+    report.store().ifPresent(id -> answer.withData("store", id));
+    report.recoveryStopped().ifPresent(why -> answer.withData("recovery", why));
     if (!report.up()) {
       answer.withData("problem", report.problem());
     }

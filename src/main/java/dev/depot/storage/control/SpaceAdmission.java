@@ -1,9 +1,8 @@
 package dev.depot.storage.control;
 
+import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
-
-import dev.depot.config.DepotSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.FilterInputStream;
@@ -14,17 +13,21 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Refuses uploads the results filesystem cannot hold, before a byte is written: usable space must
- * cover the declared length, plus what uploads already in flight have declared, plus {@code
- * depot.min-free-space}. Every upload is then watched: every {@link #WATCH_INTERVAL} bytes the free
- * space is checked again, which is what stops an upload without a declared length (admitted as long
- * as the reserve is free) before it fills the disk.
+ * Keeps {@code depot.min-free-space} free on a store's filesystem, whatever the upload's framing
+ * (issue 11, item 13). Before a byte is written, usable space must cover the declared length (at most
+ * what the request may legally store, item 12), plus what uploads in flight have reserved, plus the
+ * reserve. Then every upload is watched as it arrives: every {@link #STEP} bytes the free space is
+ * checked again, and bytes beyond the reservation (a chunked body, a multipart body's parts) are
+ * admitted only one step ahead, after checking that the step still fits above the reserve. So no upload
+ * leaves less than the reserve: one that would is refused with 507 before the bytes that would cross
+ * it are written. (Other processes writing to the same disk can still eat into it; the next check then
+ * refuses.)
  */
 @ApplicationScoped
 public class SpaceAdmission {
 
-  /** How often (in bytes received) an undeclared upload re-checks free space. */
-  static final long WATCH_INTERVAL = 16L << 20;
+  /** How far ahead of what arrived bytes without a reservation are admitted, and how often space is checked. */
+  static final long STEP = 1L << 20;
 
   private final AtomicLong reserved = new AtomicLong();
 
@@ -37,44 +40,74 @@ public class SpaceAdmission {
   public final class Ticket implements AutoCloseable {
     private final Path dir;
     private long remaining;
+    /** Bytes of the body, counted from its start, that some check found room for. */
+    private long admittedUpTo;
+    private long received;
+    private long sinceCheck;
 
-    private Ticket(long bytes, Path dir) {
+    private Ticket(long bytes, Path dir, long admittedUpTo) {
       this.remaining = bytes;
       this.dir = dir;
+      this.admittedUpTo = admittedUpTo;
     }
 
-    /** Wraps the body: counts its bytes off the reservation and re-checks free space as it goes. */
+    /** Wraps the body: counts its bytes off the reservation and checks free space as it goes. */
     public InputStream watch(InputStream body) {
       return new Watched(body, this);
     }
 
-    private void received(long n) {
+    /** Bytes still reserved by this ticket. */
+    public long reserved() {
+      return remaining;
+    }
+
+    private void arrived(int n) {
+      received += n;
       long released = Math.min(n, remaining);
       if (released > 0) {
         remaining -= released;
         reserved.addAndGet(-released);
       }
+      sinceCheck += n;
+      if (received > admittedUpTo || sinceCheck >= STEP) {
+        // Room for what was just read (not yet written) plus, beyond the reservation, one more step.
+        long ahead = received > admittedUpTo ? n + STEP : 0;
+        if (usable(dir) - reserved.get() - ahead < settings.minFreeSpace()) {
+          throw new DepotException(Problem.INSUFFICIENT_STORAGE, "The server ran out of room for this upload.");
+        }
+        sinceCheck = 0;
+        if (received > admittedUpTo) {
+          admittedUpTo = received + STEP;
+        }
+      }
     }
 
     @Override
     public void close() {
-      received(remaining);
+      long left = remaining;
+      remaining = 0;
+      reserved.addAndGet(-left);
     }
   }
 
   /**
+   * @param dir a directory on the store's filesystem
    * @param declaredLength the body's declared length, or -1 when unknown
+   * @param legalMax the most the request may store (the file size limit, or for multipart the file
+   *     size limit times the part limit): a declared length beyond it is reserved only up to it, so a
+   *     client cannot reserve space it could never use
    * @throws DepotException INSUFFICIENT_STORAGE if it cannot fit
    */
-  public Ticket admit(Path resultsDir, long declaredLength) {
-    long bytes = Math.max(0, declaredLength);
+  public Ticket admit(Path dir, long declaredLength, long legalMax) {
+    long bytes = declaredLength < 0 ? 0 : Math.min(declaredLength, legalMax);
+    long ahead = declaredLength < 0 ? STEP : 0;
     long minFree = settings.minFreeSpace();
     long inFlight = reserved.addAndGet(bytes);
-    if (usable(resultsDir) - inFlight < minFree) {
+    if (usable(dir) - inFlight - ahead < minFree) {
       reserved.addAndGet(-bytes);
       throw new DepotException(Problem.INSUFFICIENT_STORAGE, "The server does not have room for an upload of this size.");
     }
-    return new Ticket(bytes, resultsDir);
+    return new Ticket(bytes, dir, bytes + ahead);
   }
 
   /** Bytes currently reserved by uploads in flight (for health and tests). */
@@ -90,9 +123,8 @@ public class SpaceAdmission {
     }
   }
 
-  private final class Watched extends FilterInputStream {
+  private static final class Watched extends FilterInputStream {
     private final Ticket ticket;
-    private long sinceCheck;
 
     Watched(InputStream in, Ticket ticket) {
       super(in);
@@ -103,13 +135,7 @@ public class SpaceAdmission {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        ticket.received(n);
-        if ((sinceCheck += n) >= WATCH_INTERVAL) {
-          sinceCheck = 0;
-          if (usable(ticket.dir) - reserved.get() < settings.minFreeSpace()) {
-            throw new DepotException(Problem.INSUFFICIENT_STORAGE, "The server ran out of room for this upload.");
-          }
-        }
+        ticket.arrived(n);
       }
       return n;
     }

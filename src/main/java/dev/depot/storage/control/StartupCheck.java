@@ -1,48 +1,31 @@
 package dev.depot.storage.control;
 
-import dev.depot.config.DepotSettings;
+import dev.depot.problem.DepotException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
-import java.util.logging.Level;
-import java.io.UncheckedIOException;
 import java.util.logging.Logger;
 
 /**
- * Creates and checks the storage directories when Depot is deployed, so that a misconfiguration shows
- * in the server log at deploy time rather than at the first upload, then starts crash recovery. It
- * does not fail the deployment: the directories may be fixed (or the setting changed) while Depot
- * runs.
+ * Attaches the configured store when Depot is deployed, so that a misconfiguration shows in the server
+ * log and the readiness check at deploy time rather than at the first upload; attaching starts its
+ * crash recovery ({@link Recovery#onAttached}). It does not fail the deployment: the directory (or the
+ * setting, or the database) may be fixed while Depot runs, and the next write or health check tries
+ * again.
  */
 @ApplicationScoped
 public class StartupCheck {
 
   private static final Logger LOG = Logger.getLogger(StartupCheck.class.getName());
 
-  @Inject DepotSettings settings;
-  @Inject Recovery recovery;
-
-  @Resource ManagedExecutorService executor;
+  @Inject Stores stores;
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     try {
-      settings.layout();
-    } catch (UncheckedIOException e) {
-      LOG.severe("Depot started, but uploads will fail until the storage directories are usable.");
-      return;
+      stores.currentAttachment();
+    } catch (DepotException e) {
+      LOG.severe("Depot started, but takes no uploads until its storage is usable: " + stores.problems());
     }
-    // Crash recovery hashes adopted files: run it off the deployment thread so a large store does
-    // not hold up startup; uploads meanwhile are safe (it locks each path it repairs).
-    executor.execute(
-        () -> {
-          try {
-            recovery.run();
-          } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Depot recovery failed", e);
-          }
-        });
   }
 }

@@ -3,12 +3,7 @@ package dev.depot.storage.control;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
@@ -22,8 +17,9 @@ import java.util.regex.Pattern;
  * backslashes, {@code .} and {@code ..} segments (also after Unicode NFKC folding, so full-width dots
  * and slashes cannot stand in for them), empty segments, control and invisible format characters,
  * names Windows reserves (so a store can be shared with Windows clients), names ending in a dot or a
- * space, segments over 255 bytes and keys over 1024 bytes of UTF-8. On top of that, {@link #resolve}
- * checks the real filesystem, so a symbolic link inside the results directory cannot lead outside it.
+ * space, segments over 255 bytes and keys over 1024 bytes of UTF-8. A key is returned in Unicode NFC,
+ * so one name has one spelling. The filesystem side (links, files in the way) is the store's: it walks
+ * a key one open directory at a time ({@code Tree}).
  */
 public final class StoragePaths {
 
@@ -46,10 +42,13 @@ public final class StoragePaths {
    *
    * @throws DepotException INVALID_PATH with a message safe to show the client
    */
-  public static String key(String raw) {
-    if (raw == null || raw.isEmpty()) {
+  public static String key(String untrusted) {
+    if (untrusted == null || untrusted.isEmpty()) {
       throw new DepotException(Problem.INVALID_PATH, "The path is empty.");
     }
+    // One spelling per name: macOS clients send decomposed (NFD) names, most others composed (NFC);
+    // kept as sent, "é" could be two files that look the same (issue 11, item 9).
+    String raw = Normalizer.normalize(untrusted, Normalizer.Form.NFC);
     if (raw.startsWith("/") || DRIVE.matcher(raw).matches()) {
       throw new DepotException(Problem.INVALID_PATH, "The path must be relative.");
     }
@@ -83,52 +82,23 @@ public final class StoragePaths {
       throw new DepotException(Problem.INVALID_PATH, "The part has no file name.");
     }
     int cut = Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
-    String base = filename.substring(cut + 1).strip();
+    String base = Normalizer.normalize(filename.substring(cut + 1).strip(), Normalizer.Form.NFC);
     checkSegment(base);
     return base;
   }
 
   /**
-   * Maps a key under {@code root}, refusing any way out: the normalised path must stay under root and
-   * no existing ancestor inside root may be a symbolic link.
+   * Refuses a key with more than {@code maxDepth} segments: every segment but the last is a directory
+   * that admission does not count, so depth is capped like size (issue 11, item 10).
    *
-   * @throws DepotException INVALID_PATH if the key leaves root or goes through a link
-   * @throws DepotException PATH_CONFLICT if an ancestor is a file, or the target is a directory
+   * @throws DepotException INVALID_PATH
    */
-  public static Path resolve(Path root, String key) {
-    Path target = root.resolve(key(key)).normalize();
-    if (!target.startsWith(root) || target.equals(root)) {
-      throw new DepotException(Problem.INVALID_PATH, "The path leaves the storage area.");
-    }
-    Path current = root;
-    for (Path segment : root.relativize(target)) {
-      current = current.resolve(segment);
-      // One look per segment: separate exists/isDirectory calls could see a directory that a concurrent
-      // delete removes in between (empty directories are removed) and call it a file.
-      BasicFileAttributes attributes = attributesOf(current);
-      if (attributes == null) {
-        break; // nothing at or below here exists: nothing to refuse (publish checks again once created)
+  public static void checkDepth(String key, int maxDepth) {
+    int segments = 1;
+    for (int i = 0; i < key.length(); i++) {
+      if (key.charAt(i) == '/' && ++segments > maxDepth) {
+        throw new DepotException(Problem.INVALID_PATH, "The path is deeper than " + maxDepth + " segments.");
       }
-      if (attributes.isSymbolicLink()) {
-        throw new DepotException(Problem.INVALID_PATH, "The path goes through a link.");
-      }
-      boolean last = current.equals(target);
-      if (!last && !attributes.isDirectory()) {
-        throw new DepotException(Problem.PATH_CONFLICT, "A parent of the path is a file.");
-      }
-      if (last && attributes.isDirectory()) {
-        throw new DepotException(Problem.PATH_CONFLICT, "The path is a directory.");
-      }
-    }
-    return target;
-  }
-
-  /** The attributes of {@code path} itself (links not followed), or null if it cannot be read. */
-  private static BasicFileAttributes attributesOf(Path path) {
-    try {
-      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) { // absent, or not readable: as Files.exists would say, not there
-      return null;
     }
   }
 

@@ -19,6 +19,12 @@ public class StoredFiles {
   @PersistenceContext(unitName = "depot")
   EntityManager em;
 
+  /**
+   * The bytes a row describes: their size and SHA-256, the store that holds them and their file's
+   * modification time (nanoseconds; with the size, their fingerprint on disk).
+   */
+  public record Bytes(long size, String sha256, String storeId, long fileMtimeNs) {}
+
   /** The outcome of {@link #record}: the row as committed, and whether the path was new. */
   public record Recorded(StoredFile file, boolean created) {}
 
@@ -27,6 +33,46 @@ public class StoredFiles {
         .setParameter("path", path)
         .getResultStream()
         .findFirst();
+  }
+
+  /**
+   * The row of {@code path} as the database has it now, read in a new transaction past the providers'
+   * shared caches: after a commit whose outcome is unknown (the driver reported a failure, but the
+   * database may have committed), this tells what happened.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Optional<StoredFile> findCommitted(String path) {
+    return em.createNamedQuery(StoredFile.FIND_BY_PATH, StoredFile.class)
+        .setParameter("path", path)
+        .setHint("jakarta.persistence.cache.retrieveMode", jakarta.persistence.CacheRetrieveMode.BYPASS)
+        .getResultStream()
+        .findFirst();
+  }
+
+  /** Up to {@code limit} paths of store {@code storeId} after {@code after}, in path order (for recovery). */
+  public List<String> pathsInStore(String storeId, String after, int limit) {
+    return em.createNamedQuery(StoredFile.PATHS_IN_STORE, String.class)
+        .setParameter("store", storeId)
+        .setParameter("after", after)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /** How many rows live in store {@code storeId}. */
+  public long countInStore(String storeId) {
+    return em.createNamedQuery(StoredFile.COUNT_IN_STORE, Long.class).setParameter("store", storeId).getSingleResult();
+  }
+
+  /**
+   * Records the fingerprint of the bytes of {@code path} after they were found to match the row's
+   * SHA-256 again (a row an older Depot wrote, or a file whose fingerprint changed without its bytes);
+   * nothing happens if the row changed meanwhile.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void confirmFingerprint(String path, String sha256, long size, long fileMtimeNs) {
+    findByPath(path)
+        .filter(row -> row.getSha256().equals(sha256) && row.getSize() == size)
+        .ifPresent(row -> row.locate(row.getStoreId(), fileMtimeNs));
   }
 
   /** Up to {@code limit} stored paths after {@code after}, in path order (for the reconciler). */
@@ -86,8 +132,7 @@ public class StoredFiles {
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Recorded record(
       String path,
-      long size,
-      String sha256,
+      Bytes bytes,
       String contentType,
       String originalFilename,
       Instant now,
@@ -95,7 +140,8 @@ public class StoredFiles {
     Optional<StoredFile> existing = findByPath(path);
     precondition.check(existing);
     StoredFile file = existing.orElseGet(() -> new StoredFile(path, now));
-    file.describe(size, sha256, contentType, originalFilename, now);
+    file.describe(bytes.size(), bytes.sha256(), contentType, originalFilename, now);
+    file.locate(bytes.storeId(), bytes.fileMtimeNs());
     try {
       if (existing.isEmpty()) {
         em.persist(file);

@@ -32,11 +32,23 @@ import java.util.UUID;
     name = StoredFile.PAGE,
     query = "SELECT f FROM StoredFile f WHERE f.path > :after AND f.path LIKE :pattern ESCAPE '!' ORDER BY f.path")
 @NamedQuery(name = StoredFile.PATHS_AFTER, query = "SELECT f.path FROM StoredFile f WHERE f.path > :after ORDER BY f.path")
+@NamedQuery(
+    name = StoredFile.PATHS_IN_STORE,
+    query = "SELECT f.path FROM StoredFile f WHERE f.storeId = :store AND f.path > :after ORDER BY f.path")
+@NamedQuery(name = StoredFile.COUNT_IN_STORE, query = "SELECT COUNT(f) FROM StoredFile f WHERE f.storeId = :store")
+@NamedQuery(name = StoredFile.COUNT_WITHOUT_STORE, query = "SELECT COUNT(f) FROM StoredFile f WHERE f.storeId IS NULL")
+@NamedQuery(name = StoredFile.WITHOUT_STORE, query = "SELECT f FROM StoredFile f WHERE f.storeId IS NULL ORDER BY f.path")
+@NamedQuery(name = StoredFile.CLAIM, query = "UPDATE StoredFile f SET f.storeId = :store WHERE f.storeId IS NULL")
 public class StoredFile {
 
   public static final String FIND_BY_PATH = "StoredFile.findByPath";
   public static final String PAGE = "StoredFile.page";
   public static final String PATHS_AFTER = "StoredFile.pathsAfter";
+  public static final String PATHS_IN_STORE = "StoredFile.pathsInStore";
+  public static final String COUNT_IN_STORE = "StoredFile.countInStore";
+  public static final String COUNT_WITHOUT_STORE = "StoredFile.countWithoutStore";
+  public static final String WITHOUT_STORE = "StoredFile.withoutStore";
+  public static final String CLAIM = "StoredFile.claim";
 
   @Id
   @Column(length = 36)
@@ -67,6 +79,17 @@ public class StoredFile {
   @Column(nullable = false)
   private OffsetDateTime modified;
 
+  /** The store (results directory) that holds the bytes; null only for rows an older Depot wrote. */
+  @Column(name = "store_id", length = 36)
+  private String storeId;
+
+  /**
+   * The modification time of the file as it was published, in nanoseconds since the epoch: with the
+   * size, a fingerprint of the bytes the SHA-256 describes. Null for rows an older Depot wrote.
+   */
+  @Column(name = "file_mtime_ns")
+  private Long fileMtimeNs;
+
   @Version private long version;
 
   protected StoredFile() {}
@@ -81,10 +104,17 @@ public class StoredFile {
   /** Records new content for this path; {@code created} stays the time the path was first stored. */
   public void describe(long size, String sha256, String contentType, String originalFilename, Instant now) {
     this.size = size;
+    this.fileMtimeNs = null;
     this.sha256 = sha256;
     this.contentType = contentType;
     this.originalFilename = originalFilename;
     this.modified = utc(now);
+  }
+
+  /** Where the bytes are, and their fingerprint (see {@link #getFileMtimeNs()}). */
+  public void locate(String storeId, Long fileMtimeNs) {
+    this.storeId = storeId;
+    this.fileMtimeNs = fileMtimeNs;
   }
 
   private static OffsetDateTime utc(Instant instant) {
@@ -121,5 +151,13 @@ public class StoredFile {
 
   public Instant getModified() {
     return modified.toInstant();
+  }
+
+  public String getStoreId() {
+    return storeId;
+  }
+
+  public Long getFileMtimeNs() {
+    return fileMtimeNs;
   }
 }

@@ -1,2 +1,5 @@
-/** The JPA record of a stored file. Must not hold behaviour beyond its own consistency. */
+/**
+ * The JPA records of the storage engine: a stored file ({@code StoredFile}) and the store it lives in
+ * ({@code Store}). Must not hold behaviour beyond their own consistency.
+ */
 package dev.depot.storage.entity;

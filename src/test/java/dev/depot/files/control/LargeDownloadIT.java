@@ -54,6 +54,7 @@ class LargeDownloadIT {
   }
 
   @Inject StoredFiles storedFiles;
+  @Inject dev.depot.storage.control.Stores stores;
 
   @ArquillianResource URL base;
 
@@ -68,7 +69,10 @@ class LargeDownloadIT {
       sparse.setLength(SIZE);
     }
     String sha256 = sha256OfZeros(SIZE);
-    storedFiles.record(path, SIZE, sha256, "application/octet-stream", null, Instant.now(), WritePrecondition.NONE);
+    java.time.Instant mtime = Files.getLastModifiedTime(file).toInstant();
+    storedFiles.record(
+        path, new StoredFiles.Bytes(SIZE, sha256, stores.currentAttachment().id(), mtime.getEpochSecond() * 1_000_000_000L + mtime.getNano()),
+        "application/octet-stream", null, Instant.now(), WritePrecondition.NONE);
     Api api = new Api(base);
     try {
       warmUp(api, prefix + "/warm-up"); // first requests load classes; not the download's cost

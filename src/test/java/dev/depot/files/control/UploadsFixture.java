@@ -1,21 +1,36 @@
 package dev.depot.files.control;
 
-import dev.depot.config.DepotSettings;
-import dev.depot.storage.control.InMemoryStoredFiles;
-import dev.depot.storage.control.PathLocks;
-import dev.depot.storage.control.StoredFiles;
+import dev.depot.storage.control.StorageFixture;
 
-/** An {@link Uploads} for unit tests, wired as CDI would wire it. */
+/** An {@link Uploads} (and friends) for unit tests, wired as CDI would wire them. */
 public final class UploadsFixture {
 
   private UploadsFixture() {}
 
-  public static Uploads wire(DepotSettings settings, StoredFiles rows, PathLocks locks) {
+  public static Uploads wire(StorageFixture storage) {
     Uploads uploads = new Uploads();
-    uploads.settings = settings;
-    uploads.storedFiles = rows;
-    uploads.admission = InMemoryStoredFiles.admission(settings);
-    uploads.locks = locks;
+    uploads.settings = storage.settings;
+    uploads.storedFiles = storage.rows;
+    uploads.admission = storage.admission();
+    uploads.locks = storage.locks;
+    uploads.stores = storage.stores;
     return uploads;
+  }
+
+  public static Downloads downloads(StorageFixture storage) {
+    Downloads downloads = new Downloads();
+    downloads.settings = storage.settings;
+    downloads.storedFiles = storage.rows;
+    downloads.stores = storage.stores;
+    downloads.locks = storage.locks;
+    return downloads;
+  }
+
+  public static Removals removals(StorageFixture storage) {
+    Removals removals = new Removals();
+    removals.storedFiles = storage.rows;
+    removals.stores = storage.stores;
+    removals.locks = storage.locks;
+    return removals;
   }
 }

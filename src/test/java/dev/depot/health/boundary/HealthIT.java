@@ -31,13 +31,13 @@ class HealthIT {
   @ArquillianResource URL base;
 
   @Test
-  void readyOnTheEmbeddedH2AtSchemaVersionOne() {
+  void readyOnTheEmbeddedH2AtTheLatestSchemaVersion() {
     Api.Reply ready = new Health(base).ready();
 
     assertEquals(200, ready.status(), ready.body());
     JsonObject database = Health.check(ready, "depot-database").orElseThrow(() -> new AssertionError(ready.body()));
     assertEquals("H2", database.getJsonObject("data").getString("database"));
-    assertEquals("1", database.getJsonObject("data").getString("schema-version"));
+    assertEquals("2", database.getJsonObject("data").getString("schema-version"));
     assertEquals("UP", Health.check(ready, "depot-storage").orElseThrow().getString("status"));
   }
 }

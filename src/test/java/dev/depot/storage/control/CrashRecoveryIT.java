@@ -42,11 +42,11 @@ class CrashRecoveryIT {
       Pattern.compile("Depot recovery \\(repair\\): swept (\\d+) stale temp files, adopted (\\d+) files without rows,"
           + " refreshed (\\d+) rows older than their files, dropped (\\d+) rows without files");
 
-  private final Path dir = ItDirs.base().resolve("crash");
-  private final Path results = dir.resolve("results");
-  private final Path temp = results.resolve(".depot-tmp");
-  private final int port = Integer.getInteger("depot.it.port", 18080) + 7;
-  private final URI server = URI.create("http://127.0.0.1:" + port + "/");
+  private Path dir = ItDirs.base().resolve("crash");
+  private Path results = dir.resolve("results");
+  private Path temp = results.resolve(".depot-tmp");
+  private int port = Integer.getInteger("depot.it.port", 18080) + 7;
+  private URI server = URI.create("http://127.0.0.1:" + port + "/");
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Process process;
 
@@ -103,7 +103,8 @@ class CrashRecoveryIT {
     assertTrue(!rows.containsKey("done/file-4.bin"), "the row without a file dropped");
     Map<String, Path> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(results)) {
-      walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(temp)).forEach(p -> files.put(results.relativize(p).toString(), p));
+      walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(temp))
+          .filter(p -> !results.relativize(p).toString().startsWith(".depot-")).forEach(p -> files.put(results.relativize(p).toString(), p));
     }
     assertEquals(files.keySet(), rows.keySet(), "every file has a row and every row a file");
     for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -117,7 +118,76 @@ class CrashRecoveryIT {
     assertEquals(201, put("after/restart.txt", "serving".getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Issue 11, item 1: Depot starts against an empty mount point where its volume should be. It must not
+   * take that for a store whose files were all lost: it refuses to reconcile and to write (readiness
+   * DOWN, writes 503), drops no row, writes nothing into the mount point, and takes the volume back when
+   * it is mounted again.
+   */
+  @Test
+  void anEmptyMountPointAtStartIsRefusedAndLosesNoRow() throws Exception {
+    dir = ItDirs.base().resolve("unmounted");
+    results = dir.resolve("results");
+    temp = results.resolve(".depot-tmp");
+    port = Integer.getInteger("depot.it.port", 18080) + 8;
+    server = URI.create("http://127.0.0.1:" + port + "/");
+    Files.createDirectories(results);
+    start("first");
+    Map<String, String> stored = new TreeMap<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] body = RandomBytes.of(40 + i, 100_000 + i);
+      assertEquals(201, put("kept/file-" + i + ".bin", body));
+      stored.put("kept/file-" + i + ".bin", Digests.sha256(body));
+    }
+    Thread.sleep(2000); // H2's commit delay, as above
+    process.destroy();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    int rowsBefore = rows().size();
+
+    Path volume = dir.resolve("volume");
+    Files.move(results, volume); // the volume is not mounted: an empty directory where it should be
+    Files.createDirectories(results);
+    String log = start("second", false);
+
+    HttpResponse<String> write = http.send(HttpRequest.newBuilder(server.resolve("depot/api/files/new.txt"))
+        .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, write.statusCode(), write.body());
+    assertTrue(write.body().contains("\"STORE_UNAVAILABLE\""), write.body());
+    assertEquals(503, get("depot/api/files/kept/file-0.bin").statusCode(), "its row's store is not reachable");
+    HttpResponse<String> ready = get("health/ready");
+    assertEquals(503, ready.statusCode(), ready.body());
+    assertTrue(ready.body().contains("is the volume mounted"), ready.body());
+    try (Stream<Path> left = Files.list(results)) {
+      assertEquals(List.of(), left.toList(), "nothing was written into the mount point");
+    }
+    assertTrue(!Files.readString(Path.of(log)).contains("Depot recovery ("), "no recovery ran");
+    assertEquals(rowsBefore, rows().size(), "no row was dropped");
+
+    Files.delete(results);
+    Files.move(volume, results); // mounted again
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int status;
+    do {
+      Thread.sleep(500);
+      status = put("after/mount.txt", "back".getBytes(StandardCharsets.UTF_8));
+    } while (status != 201 && System.nanoTime() < deadline);
+    assertEquals(201, status, "the volume is taken back once it is there");
+    assertEquals(200, get("depot/api/files/kept/file-0.bin").statusCode());
+    for (Map.Entry<String, String> f : stored.entrySet()) {
+      assertEquals(f.getValue(), Digests.sha256(results.resolve(f.getKey())));
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(server.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private String start(String name) throws Exception {
+    return start(name, true);
+  }
+
+  /** Starts Depot; with {@code writes}, waits until it stores a file, else only until it answers. */
+  private String start(String name, boolean writes) throws Exception {
     Path log = dir.resolve(name + ".log");
     List<String> command =
         List.of(
@@ -145,7 +215,7 @@ class CrashRecoveryIT {
       // finds there and then the --deploy one again, and answers 403 in between.
       if (Files.readString(log).contains(") ready in ")) {
         try {
-          if (put("ready/probe-" + name + ".txt", new byte[] {1}) / 100 == 2) {
+          if (writes ? put("ready/probe-" + name + ".txt", new byte[] {1}) / 100 == 2 : get("depot/api/files").statusCode() == 200) {
             return log.toString();
           }
         } catch (IOException notYet) {
@@ -212,7 +282,7 @@ class CrashRecoveryIT {
       return List.of();
     }
     try (Stream<Path> s = Files.list(d)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".depot-")).sorted().toList(); // not the marker
     }
   }
 

@@ -46,9 +46,43 @@ public class InMemoryStoredFiles extends StoredFiles {
 
   private final Map<String, StoredFile> hidden = new ConcurrentHashMap<>();
 
+  /** Set: the next record() commits, then reports a failure, as a broken connection can. */
+  public volatile RuntimeException failAfterNextCommit;
+
+  /** Set: the next read back after a failed commit fails too (the database is unreachable). */
+  public volatile boolean failNextReadBack;
+
+  @Override
+  public Optional<StoredFile> findCommitted(String path) {
+    if (failNextReadBack) {
+      failNextReadBack = false;
+      throw new IllegalStateException("database unreachable");
+    }
+    return findByPath(path);
+  }
+
+  @Override
+  public java.util.List<String> pathsInStore(String storeId, String after, int limit) {
+    return rows.values().stream()
+        .filter(f -> storeId.equals(f.getStoreId()) && f.getPath().compareTo(after) > 0)
+        .map(StoredFile::getPath).sorted().limit(limit).toList();
+  }
+
+  @Override
+  public long countInStore(String storeId) {
+    return rows.values().stream().filter(f -> storeId.equals(f.getStoreId())).count();
+  }
+
+  @Override
+  public void confirmFingerprint(String path, String sha256, long size, long fileMtimeNs) {
+    Optional.ofNullable(rows.get(path))
+        .filter(row -> row.getSha256().equals(sha256) && row.getSize() == size)
+        .ifPresent(row -> row.locate(row.getStoreId(), fileMtimeNs));
+  }
+
   @Override
   public Recorded record(
-      String path, long size, String sha256, String contentType, String originalFilename, Instant now,
+      String path, Bytes bytes, String contentType, String originalFilename, Instant now,
       WritePrecondition precondition) {
     RuntimeException failure = failNextCommit;
     if (failure != null) {
@@ -63,8 +97,14 @@ public class InMemoryStoredFiles extends StoredFiles {
       throw new PathTakenException(path, null);
     }
     StoredFile file = existing != null ? existing : new StoredFile(path, now);
-    file.describe(size, sha256, contentType, originalFilename, now);
+    file.describe(bytes.size(), bytes.sha256(), contentType, originalFilename, now);
+    file.locate(bytes.storeId(), bytes.fileMtimeNs());
     rows.put(path, file);
+    RuntimeException afterCommit = failAfterNextCommit;
+    if (afterCommit != null) {
+      failAfterNextCommit = null;
+      throw afterCommit;
+    }
     return new Recorded(file, existing == null);
   }
 }

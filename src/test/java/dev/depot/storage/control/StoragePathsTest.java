@@ -65,25 +65,22 @@ class StoragePathsTest {
   }
 
   @Test
-  void resolveStaysUnderRoot() {
-    assertEquals(root.resolve("a/b.txt"), StoragePaths.resolve(root, "a/b.txt"));
+  void keysAreKeptInUnicodeNfcSoOneNameHasOneSpelling() {
+    String nfd = "cafe\u0301/re\u0301sume\u0301.txt";
+    String nfc = "caf\u00e9/r\u00e9sum\u00e9.txt";
+
+    assertEquals(nfc, StoragePaths.key(nfd));
+    assertEquals(nfc, StoragePaths.key(nfc));
+    assertEquals("r\u00e9sum\u00e9.txt", StoragePaths.baseName("C:\\Users\\me\\re\u0301sume\u0301.txt"));
+    assertEquals("d/caf\u00e9", StoragePaths.join("d", "cafe\u0301"));
   }
 
   @Test
-  void resolveRefusesALinkPlantedInsideTheRoot(@TempDir Path outside) throws IOException {
-    Files.createSymbolicLink(root.resolve("link"), outside);
-    Files.createSymbolicLink(root.resolve("file-link"), outside.resolve("target.txt"));
+  void depthIsCapped() {
+    StoragePaths.checkDepth("a/b/c", 3);
+    StoragePaths.checkDepth("x", 1);
 
-    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.resolve(root, "link/x.txt"));
-    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.resolve(root, "file-link"));
-  }
-
-  @Test
-  void resolveReportsDirectoriesAndFilesInTheWay() throws IOException {
-    Files.createDirectories(root.resolve("dir"));
-    Files.writeString(root.resolve("file"), "x");
-
-    assertProblem(Problem.PATH_CONFLICT, () -> StoragePaths.resolve(root, "dir"));
-    assertProblem(Problem.PATH_CONFLICT, () -> StoragePaths.resolve(root, "file/under"));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.checkDepth("a/b/c/d", 3));
+    assertProblem(Problem.INVALID_PATH, () -> StoragePaths.checkDepth("a/".repeat(511) + "x", 32));
   }
 }
