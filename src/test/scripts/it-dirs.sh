@@ -6,6 +6,7 @@
 #   DIR/server   the server's own files: Payara Micro's --rootdir (its ~100 MiB runtime must not land
 #                in the tmpfs), WildFly's configuration, data, log and temp folders
 #   DIR/small    a 64 MiB tmpfs the fault tests point depot.results-dir at, to fill a disk for real
+#   DIR/inodes   a tmpfs with room for bytes but only 128 inodes, to run out of inodes for real
 # One DIR per test server (target/it for Payara Micro, target/it/wildfly), each with its own tmpfs.
 # DIR/tmpfs-status says which kind of java.io.tmpdir the server got; the seed IT reads it and fails on
 # CI (CI=true) when it is not a tmpfs.
@@ -15,7 +16,7 @@ dir=${2:?directory}
 size=${DEPOT_IT_TMPFS_SIZE:-32m}
 
 unmount() {
-  for m in "$dir/tmp" "$dir/small"; do
+  for m in "$dir/tmp" "$dir/small" "$dir/inodes"; do
     if mountpoint -q "$m" 2>/dev/null; then
       umount "$m" || umount -l "$m"
     fi
@@ -33,10 +34,11 @@ case "$action" in
   up)
     unmount_all_below
     rm -rf "$dir"
-    mkdir -p "$dir/tmp" "$dir/results" "$dir/server" "$dir/small"
+    mkdir -p "$dir/tmp" "$dir/results" "$dir/server" "$dir/small" "$dir/inodes"
     if [ "$(id -u)" = 0 ] && mount -t tmpfs -o "size=$size,mode=1777" depot-it-tmp "$dir/tmp" 2>"$dir/mount.err"; then
       echo "tmpfs $size" >"$dir/tmpfs-status"
       mount -t tmpfs -o "size=64m,mode=0755" depot-it-small "$dir/small"
+      mount -t tmpfs -o "size=16m,nr_inodes=128,mode=0755" depot-it-inodes "$dir/inodes"
       echo "it-dirs: java.io.tmpdir for the test server is a $size tmpfs at $dir/tmp"
     else
       reason="not root"

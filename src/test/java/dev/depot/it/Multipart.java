@@ -64,6 +64,15 @@ public final class Multipart {
     return HttpRequest.BodyPublishers.fromPublisher(streamed, length());
   }
 
+  /** The body streamed without a declared length: the client sends it chunked. */
+  public HttpRequest.BodyPublisher chunkedPublisher() {
+    List<Supplier<InputStream>> all = new ArrayList<>(pieces);
+    byte[] end = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    all.add(() -> new ByteArrayInputStream(end));
+    return HttpRequest.BodyPublishers.ofInputStream(
+        () -> new SequenceInputStream(Collections.enumeration(all.stream().map(Supplier::get).toList())));
+  }
+
   /** The whole body in memory: for small bodies a test wants to cut or corrupt. */
   public byte[] toBytes() {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

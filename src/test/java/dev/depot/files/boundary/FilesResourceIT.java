@@ -357,6 +357,99 @@ class FilesResourceIT {
     assertProblem(api().post("files", new Multipart().field("dir", prefix)), 400, "MISSING_FILE_PART");
   }
 
+  /** Issue 11, item 9: decomposed and composed spellings of one name are one file, kept in NFC. */
+  @Test
+  void decomposedAndComposedSpellingsOfANameAreOneFile() {
+    String nfd = prefix + "/cafe%CC%81.txt"; // e + combining acute, as macOS spells it
+    String nfc = prefix + "/caf%C3%A9.txt";
+
+    Api.Reply first = api().put(nfd, "first".getBytes(StandardCharsets.UTF_8));
+    Api.Reply second = api().put(nfc, "second".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(201, first.status(), first.body());
+    assertEquals(200, second.status(), "the same file: " + second.body());
+    assertEquals(prefix + "/caf\u00e9.txt", second.json().getString("path"));
+    assertEquals("second", api().send(api().file(nfd).GET().build()).body());
+    assertEquals(1, api().send(HttpRequest.newBuilder(api().uri("files?prefix=" + prefix + "/")).GET().build()).json().getJsonArray("items").size());
+  }
+
+  /**
+   * Issue 11, item 8: a parent directory swapped for a link to an outside directory, again and again,
+   * while clients write, read and delete below it. Nothing outside the results directory is read,
+   * written or removed, and no request fails with a 500.
+   */
+  @Test
+  void aParentSwappedForALinkWhileRequestsRunNeverLeadsOutside() throws Exception {
+    Path outside = Files.createTempDirectory(ItDirs.base(), "outside-");
+    Files.createDirectories(outside.resolve("sub"));
+    Files.writeString(outside.resolve("sub/secret.txt"), "outside the results directory");
+    Path race = ItDirs.results().resolve(prefix + "/race");
+    Path parked = ItDirs.results().resolve(prefix + "/parked");
+    Files.createDirectories(race);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread swapper = new Thread(() -> {
+      while (!stop.get()) {
+        try {
+          if (Files.isSymbolicLink(race)) {
+            Files.delete(race);
+            if (Files.isDirectory(parked)) {
+              Files.move(parked, race);
+            }
+          } else if (Files.isDirectory(race)) {
+            Files.move(race, parked);
+            Files.createSymbolicLink(race, outside);
+          }
+        } catch (java.io.IOException ignored) {
+          // Depot moved something meanwhile: swap again
+        }
+      }
+    });
+    swapper.start();
+    java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        String name = prefix + "/race/sub/f" + i + ".txt";
+        statuses.merge(api().put(name, ("inside " + i).getBytes(StandardCharsets.UTF_8)).status(), 1, Integer::sum);
+        Api.Reply secret = api().send(api().file(prefix + "/race/sub/secret.txt").GET().build());
+        assertFalse(secret.body().contains("outside the results directory"), "read a file outside");
+        statuses.merge(secret.status(), 1, Integer::sum);
+        statuses.merge(api().send(api().file(prefix + "/race/sub/secret.txt").DELETE().build()).status(), 1, Integer::sum);
+        statuses.merge(api().send(api().file(name).DELETE().build()).status(), 1, Integer::sum);
+      }
+    } finally {
+      stop.set(true);
+      swapper.join();
+    }
+    System.out.println("link-swap race: statuses " + statuses);
+    try (java.util.stream.Stream<Path> out = Files.walk(outside)) {
+      assertEquals(List.of(outside, outside.resolve("sub"), outside.resolve("sub/secret.txt")), out.sorted().toList(),
+          "nothing written to or removed from outside");
+    }
+    assertEquals("outside the results directory", Files.readString(outside.resolve("sub/secret.txt")));
+    assertFalse(statuses.keySet().stream().anyMatch(s -> s >= 500), "no 5xx: " + statuses);
+    assertTrue(statuses.getOrDefault(201, 0) > 0, "some writes got through between swaps: " + statuses);
+  }
+
+  /** Issue 11, item 11: a NUL in a part's file name is the client's bad path, not a 500. */
+  @Test
+  void aNulInAMultipartFileNameIsAnInvalidPath() {
+    Api.Reply reply = api().post("files", new Multipart().field("dir", prefix).file("f", "evil\u0000.txt", new byte[] {1}));
+
+    assertProblem(reply, 400, "INVALID_PATH");
+    assertFalse(Files.exists(ItDirs.results().resolve(prefix)));
+  }
+
+  /** Issue 11, item 10: a path deeper than depot.max-path-depth (32) makes no directory at all. */
+  @Test
+  void aPathDeeperThanTheLimitIsRefusedAndMakesNoDirectory() {
+    String deep = prefix + "/" + "d/".repeat(40) + "f.txt";
+
+    assertProblem(api().put(deep, new byte[0]), 400, "INVALID_PATH");
+
+    assertFalse(Files.exists(ItDirs.results().resolve(prefix)));
+    assertEquals(201, api().put(prefix + "/" + "d/".repeat(30) + "f.txt", new byte[0]).status());
+  }
+
   static void assertProblem(Api.Reply reply, int status, String code) {
     assertEquals(status, reply.status(), reply.body());
     assertTrue(reply.contentType().startsWith("application/problem+json"), reply.contentType() + " " + reply.body());

@@ -1,7 +1,7 @@
 package dev.depot.files.control;
 
 import dev.depot.storage.control.InMemoryStoredFiles;
-import dev.depot.storage.control.PathLocks;
+import dev.depot.storage.control.StorageFixture;
 
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.DepotException;
@@ -48,8 +48,9 @@ class MultipartUploadsTest {
   void init() {
     settings = new FixedSettings(root);
     settings.fsync = false;
-    rows = new InMemoryStoredFiles();
-    Uploads uploads = UploadsFixture.wire(settings, rows, new PathLocks());
+    StorageFixture storage = new StorageFixture(settings);
+    rows = storage.rows;
+    Uploads uploads = UploadsFixture.wire(storage);
     cut = new MultipartUploads();
     cut.uploads = uploads;
     cut.settings = settings;
@@ -162,6 +163,14 @@ class MultipartUploadsTest {
     assertFalse(Files.exists(root.resolve("skip.txt")));
   }
 
+  @Test
+  void aFileNameWithANulIsAnInvalidPathNotAnInternalError() {
+    String body = fileHeader("f", "evil\u0000.txt") + "x\r\n--" + BOUNDARY + "--\r\n";
+
+    assertProblem(Problem.INVALID_PATH, () -> cut.storeAll(new MultipartUploads.Body(text(body), CONTENT_TYPE, -1)));
+    assertEquals(0, tempFiles());
+  }
+
   private static String field(String name, String value) {
     return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
   }
@@ -181,7 +190,7 @@ class MultipartUploadsTest {
 
   private void deleteStored() {
     try (Stream<Path> walk = Files.walk(root)) {
-      walk.filter(Files::isRegularFile).forEach(p -> p.toFile().delete());
+      walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".depot-")).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -192,7 +201,7 @@ class MultipartUploadsTest {
       return 0;
     }
     try (Stream<Path> files = Files.list(settings.tempDir())) {
-      return files.count();
+      return files.filter(f -> !f.getFileName().toString().startsWith(".depot-")).count();
     } catch (IOException e) {
       throw new AssertionError(e);
     }

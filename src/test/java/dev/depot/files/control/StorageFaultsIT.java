@@ -16,6 +16,7 @@ import dev.depot.it.ItDirs;
 import dev.depot.it.Multipart;
 import dev.depot.it.RandomBytes;
 import dev.depot.it.RawHttp;
+import dev.depot.it.Health;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
@@ -56,10 +57,11 @@ class StorageFaultsIT {
   static WebArchive deployment() {
     return Deployments.war()
         .addClasses(Api.class, Api.Reply.class, Deployments.class, Digests.class, ItDirs.class, Multipart.class,
-            RandomBytes.class, RawHttp.class);
+            RandomBytes.class, RawHttp.class, Health.class);
   }
 
   @Inject StoredFiles storedFiles;
+  @Inject dev.depot.storage.control.SpaceAdmission admission;
 
   @ArquillianResource URL base;
 
@@ -259,6 +261,171 @@ class StorageFaultsIT {
     assertEquals(8000, Files.size(results.resolve(prefix + "/steady.bin")));
   }
 
+  /** Issue 11, item 13: whatever the framing, no upload leaves less than depot.min-free-space. */
+  @Test
+  void aChunkedUploadNeverEatsIntoTheReserve() throws IOException {
+    Path results = smallDisk();
+    set(DepotSettings.MIN_FREE_SPACE, "8MiB");
+    FileStore disk = Files.getFileStore(results);
+    Api api = new Api(base);
+    assertEquals(201, api.put(prefix + "/first.bin", RandomBytes.of(11, 30 << 20)).status());
+    long usedBefore = disk.getTotalSpace() - disk.getUnallocatedSpace();
+    long size = 30L << 20; // fits the free space, not with the reserve on top
+
+    Api.Reply chunked = api.put(prefix + "/chunked.bin", HttpRequest.BodyPublishers.ofInputStream(() -> new RandomBytes(12, size)), null);
+    assertProblem(chunked, 507, "INSUFFICIENT_STORAGE");
+    assertTrue(disk.getUsableSpace() >= (8L << 20), "free space stayed above the reserve: " + disk.getUsableSpace());
+    Multipart multipart = new Multipart().field("dir", prefix).file("f", "multi.bin", "application/octet-stream", () -> new RandomBytes(13, size), size);
+    Api.Reply post = api.send(HttpRequest.newBuilder(api.uri("files")).POST(multipart.chunkedPublisher())
+        .header("Content-Type", multipart.contentType()).build());
+    assertProblem(post, 507, "INSUFFICIENT_STORAGE");
+
+    assertEquals(usedBefore, disk.getTotalSpace() - disk.getUnallocatedSpace(), "nothing of either upload is left");
+    assertFalse(Files.exists(results.resolve(prefix + "/chunked.bin")));
+    assertFalse(Files.exists(results.resolve(prefix + "/multi.bin")));
+    assertTrue(storedFiles.findByPath(prefix + "/chunked.bin").isEmpty());
+    assertEquals(List.of(), tempFiles(results));
+  }
+
+  /** Issue 11, item 14: a full disk refuses uploads with 507, but Depot stays ready for reads and deletes. */
+  @Test
+  void lowDiskRefusesWritesAndStaysReady() throws IOException {
+    smallDisk();
+    set(DepotSettings.MIN_FREE_SPACE, "0");
+    Api api = new Api(base);
+    assertEquals(201, api.put(prefix + "/readable.txt", "still served".getBytes(StandardCharsets.UTF_8)).status());
+    set(DepotSettings.MIN_FREE_SPACE, "1GiB"); // more than the whole 64 MiB disk
+
+    assertProblem(api.put(prefix + "/refused.txt", "x".getBytes(StandardCharsets.UTF_8)), 507, "INSUFFICIENT_STORAGE");
+    Api.Reply ready = new Health(base).ready();
+    assertEquals(200, ready.status(), ready.body());
+    jakarta.json.JsonObject storage = Health.check(ready, "depot-storage").orElseThrow();
+    assertEquals("UP", storage.getString("status"), ready.body());
+    assertTrue(storage.getJsonObject("data").getBoolean("low-space"), ready.body());
+    assertEquals(200, api.send(api.file(prefix + "/readable.txt").GET().build()).status());
+    assertEquals(204, api.send(api.file(prefix + "/readable.txt").DELETE().build()).status());
+  }
+
+  /**
+   * Issue 11, item 12: a client that trickles is cut off (408), and its upload leaves nothing. The test
+   * asks for 1 KiB/s over 2 s; the client sends 10 bytes a second, well within the server's read timeout.
+   */
+  @Test
+  void aTricklingUploadIsCutOffAndLeavesNothing() throws Exception {
+    set(DepotSettings.MIN_TRANSFER_RATE, "1KiB");
+    set(DepotSettings.MIN_TRANSFER_RATE_WINDOW, "PT2S");
+    URI server = Deployments.loopback(base);
+    String app = server.getPath().endsWith("/") ? server.getPath() : server.getPath() + "/";
+    Path results = Path.of(System.getProperty(DepotSettings.RESULTS_DIR));
+    String answer;
+    try (java.net.Socket slow = new java.net.Socket(server.getHost(), server.getPort())) {
+      slow.setSoTimeout(20_000);
+      java.io.OutputStream out = slow.getOutputStream();
+      out.write(("PUT " + app + "api/files/" + prefix + "/trickle.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      long started = System.nanoTime();
+      try {
+        for (int i = 0; i < 15 && slow.getInputStream().available() == 0; i++) {
+          out.write(new byte[10]);
+          out.flush();
+          Thread.sleep(1000);
+        }
+      } catch (IOException closed) {
+        // cut off: the answer may already be there
+      }
+      answer = new String(slow.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+      System.out.printf("trickling upload answered '%s' after %.1f s%n", answer, (System.nanoTime() - started) / 1e9);
+    }
+    assertEquals("HTTP/1.1 408", answer);
+    awaitNoTempFiles(results);
+    assertFalse(Files.exists(results.resolve(prefix + "/trickle.bin")));
+    assertTrue(storedFiles.findByPath(prefix + "/trickle.bin").isEmpty());
+  }
+
+  /** Issue 11, item 12: a multipart body reserves at most what its parts could store, whatever it declares. */
+  @Test
+  void aHugeDeclaredMultipartBodyReservesOnlyWhatItCouldStore() throws Exception {
+    set(DepotSettings.MAX_FILE_SIZE, "1MiB");
+    set(DepotSettings.MAX_PARTS, "3");
+    URI server = Deployments.loopback(base);
+    String app = server.getPath().endsWith("/") ? server.getPath() : server.getPath() + "/";
+    long before = admission.reserved();
+    String body = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\n";
+    try (java.net.Socket client = new java.net.Socket(server.getHost(), server.getPort())) {
+      java.io.OutputStream out = client.getOutputStream();
+      out.write(("POST " + app + "api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+          + "Content-Length: " + (1L << 40) + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (admission.reserved() == before && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      long reserved = admission.reserved() - before;
+      // 3 parts of 1 MiB, less the bytes of the body that already arrived (they count off the reservation)
+      assertTrue(reserved <= 3L << 20 && reserved >= (3L << 20) - body.length(), "a 1 TiB declaration reserved " + reserved);
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (admission.reserved() != before && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(before, admission.reserved(), "released when the client went away");
+  }
+
+  /** Issue 11, item 2: files written before depot.results-dir changed stay readable and deletable where they are. */
+  @Test
+  void aRuntimeChangeOfTheResultsDirLeavesEarlierFilesWhereTheyAre() throws IOException {
+    Api api = new Api(base);
+    Path first = Files.createDirectories(ItDirs.base().resolve("first-" + prefix));
+    Path second = ItDirs.base().resolve("second-" + prefix); // does not exist yet: Depot creates it
+    set(DepotSettings.RESULTS_DIR, first.toString());
+    byte[] early = RandomBytes.of(21, 100_000);
+    assertEquals(201, api.put(prefix + "/early.bin", early).status());
+    assertEquals(201, api.put(prefix + "/doomed.bin", new byte[] {1, 2, 3}).status());
+
+    set(DepotSettings.RESULTS_DIR, second.toString());
+    byte[] late = RandomBytes.of(22, 50_000);
+    assertEquals(201, api.put(prefix + "/late.bin", late).status());
+
+    assertTrue(Files.isRegularFile(second.resolve(prefix + "/late.bin")));
+    assertFalse(Files.exists(first.resolve(prefix + "/late.bin")));
+    java.net.http.HttpResponse<byte[]> got =
+        api.exchange(api.file(prefix + "/early.bin").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, got.statusCode());
+    assertEquals(Digests.sha256(early), Digests.sha256(got.body()));
+    assertEquals(204, api.send(api.file(prefix + "/doomed.bin").DELETE().build()).status());
+    assertFalse(Files.exists(first.resolve(prefix + "/doomed.bin")));
+    // a replace moves the path to the new directory
+    assertEquals(200, api.put(prefix + "/early.bin", late).status());
+    assertTrue(Files.isRegularFile(second.resolve(prefix + "/early.bin")));
+    assertFalse(Files.exists(first.resolve(prefix + "/early.bin")));
+  }
+
+  /** Issue 11, item 10: running out of inodes on a real tmpfs is 507, never 500. */
+  @Test
+  void runningOutOfInodesIs507() throws IOException {
+    if (!ItDirs.tmpfsStatus().startsWith("tmpfs")) {
+      fail("needs the small-inode tmpfs that it-dirs.sh mounts as root: " + ItDirs.tmpfsStatus());
+    }
+    Path results = Files.createDirectories(ItDirs.base().resolve("inodes").resolve(prefix));
+    set(DepotSettings.RESULTS_DIR, results.toString());
+    set(DepotSettings.MIN_FREE_SPACE, "0");
+    Api api = new Api(base);
+    Api.Reply last = null;
+    int stored = 0;
+    for (int i = 0; i < 500; i++) {
+      last = api.put("d" + i + "/e/f.txt", new byte[0]);
+      if (last.status() != 201) {
+        break;
+      }
+      stored++;
+    }
+    System.out.println("inode tmpfs: " + stored + " files stored before " + (last == null ? "-" : last.status()));
+    assertProblem(last, 507, "INSUFFICIENT_STORAGE");
+    assertTrue(stored > 0, "some files fit");
+    assertEquals(List.of(), tempFiles(results));
+    assertEquals(204, api.send(api.file("d0/e/f.txt").DELETE().build()).status(), "the server keeps serving");
+  }
+
   private List<String> rowsUnder(String prefix) {
     List<String> rows = new ArrayList<>();
     String after = prefix;
@@ -290,7 +457,7 @@ class StorageFaultsIT {
       return List.of();
     }
     try (Stream<Path> s = Files.list(temp)) {
-      return s.map(p -> p.getFileName().toString()).toList();
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".depot-")).toList();
     } catch (IOException e) {
       throw new AssertionError(e);
     }

@@ -2,7 +2,7 @@ package dev.depot.files.control;
 
 import dev.depot.storage.control.WritePrecondition;
 import dev.depot.storage.control.InMemoryStoredFiles;
-import dev.depot.storage.control.PathLocks;
+import dev.depot.storage.control.StorageFixture;
 
 import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.Problem;
@@ -27,14 +27,16 @@ class UploadsTest {
 
   @TempDir Path root;
   FixedSettings settings;
+  StorageFixture storage;
   InMemoryStoredFiles rows;
   Uploads cut;
 
   @BeforeEach
   void init() {
     settings = new FixedSettings(root);
-    rows = new InMemoryStoredFiles();
-    cut = UploadsFixture.wire(settings, rows, new PathLocks());
+    storage = new StorageFixture(settings);
+    rows = storage.rows;
+    cut = UploadsFixture.wire(storage);
   }
 
   @Test
@@ -158,6 +160,100 @@ class UploadsTest {
     assertEquals(0, tempFiles());
   }
 
+  @Test
+  void aCommitThatHappenedThoughTheDriverSaidItFailedKeepsTheUpload() {
+    cut.storeBody(upload("f.txt", "old", -1));
+    rows.failAfterNextCommit = new IllegalStateException("connection reset after the commit");
+
+    Uploads.Stored stored = cut.storeBody(upload("f.txt", "new", -1)); // equal size, other bytes
+
+    assertEquals("new", read("f.txt"));
+    assertEquals(stored.file().getSha256(), rows.findByPath("f.txt").orElseThrow().getSha256());
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void aDownloadNeverServesBytesUnderAnotherVersionsEtag() throws IOException {
+    cut.storeBody(upload("f.txt", "old", -1));
+    // The commit happened, the driver said it failed, and the read-back failed too: the publish is
+    // undone (the old bytes are back) while the row names the new bytes.
+    rows.failAfterNextCommit = new IllegalStateException("connection reset after the commit");
+    rows.failNextReadBack = true;
+    assertThrows(IllegalStateException.class, () -> cut.storeBody(upload("f.txt", "new", -1)));
+    assertEquals("old", read("f.txt"));
+
+    Downloads downloads = UploadsFixture.downloads(storage);
+    try (Downloads.Download download = downloads.open("f.txt")) {
+      assertEquals(sha256("old"), download.file().getSha256(), "the ETag describes the bytes sent");
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      download.copyTo(out, 0, download.content().size());
+      assertEquals("old", out.toString(StandardCharsets.UTF_8));
+    }
+    assertEquals(sha256("old"), rows.findByPath("f.txt").orElseThrow().getSha256(), "the row is corrected");
+  }
+
+  @Test
+  void aRowWithoutFingerprintIsCheckedOnceThenTrusted() throws IOException {
+    cut.storeBody(upload("legacy.txt", "from an older Depot", -1));
+    rows.findByPath("legacy.txt").orElseThrow().locate(rows.findByPath("legacy.txt").orElseThrow().getStoreId(), null);
+
+    try (Downloads.Download download = UploadsFixture.downloads(storage).open("legacy.txt")) {
+      assertEquals(sha256("from an older Depot"), download.file().getSha256());
+    }
+
+    assertTrue(rows.findByPath("legacy.txt").orElseThrow().getFileMtimeNs() != null, "the fingerprint is recorded");
+  }
+
+  @Test
+  void aPathDeeperThanTheLimitIsRefusedBeforeAnyDirectoryIsMade() {
+    settings.maxPathDepth = 4;
+
+    assertProblem(Problem.INVALID_PATH, () -> cut.storeBody(upload("a/b/c/d/e", "", 0)));
+
+    assertFalse(Files.exists(root.resolve("a")));
+    cut.storeBody(upload("a/b/c/d", "", 0));
+  }
+
+  @Test
+  void decomposedAndComposedSpellingsAreOneFile() {
+    cut.storeBody(upload("cafe\u0301.txt", "first", -1));
+    Uploads.Stored second = cut.storeBody(upload("caf\u00e9.txt", "second", -1));
+
+    assertFalse(second.created(), "the same path");
+    assertEquals("caf\u00e9.txt", second.file().getPath());
+    assertEquals(1, rows.rows.size());
+  }
+
+  @Test
+  void anUndeclaredUploadThatWouldEatIntoTheReserveIsStoppedBeforeIt() throws IOException {
+    long usable = Files.getFileStore(root).getUsableSpace();
+    settings.minFreeSpace = usable - (64L << 10); // less than one step of room above the reserve
+
+    assertProblem(Problem.INSUFFICIENT_STORAGE, () -> cut.storeBody(upload("chunked.bin", "tiny", -1)));
+
+    assertFalse(Files.exists(root.resolve("chunked.bin")));
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void aDeclaredLengthIsReservedOnlyUpToWhatTheRequestMayStore() {
+    settings.maxFileSize = 10;
+    dev.depot.storage.control.SpaceAdmission admission = storage.admission();
+    try (dev.depot.storage.control.SpaceAdmission.Ticket ticket = admission.admit(root, 1L << 50, 4096)) {
+      assertEquals(4096, ticket.reserved());
+      assertEquals(4096, admission.reserved());
+    }
+    assertEquals(0, admission.reserved());
+  }
+
+  private static String sha256(String s) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static ByteArrayInputStream stream(String content) {
     return new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8));
   }
@@ -176,7 +272,7 @@ class UploadsTest {
 
   private long tempFiles() {
     try (Stream<Path> files = Files.list(settings.tempDir())) {
-      return files.count();
+      return files.filter(f -> !f.getFileName().toString().startsWith(".depot-")).count();
     } catch (IOException e) {
       throw new AssertionError(e);
     }
