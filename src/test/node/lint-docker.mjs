@@ -1,6 +1,7 @@
 // Checks docker/ without a Docker engine: lints every Dockerfile (dockerfile-utils, the linter behind
 // the VS Code Docker extension, and dockerfilelint's best-practice rules), checks Depot's own image
-// rules, and validates docker/compose.yaml against the Compose Specification JSON schema. Prints each
+// rules (including: no default credentials, admin ports on loopback only), and validates
+// docker/compose.yaml against the Compose Specification JSON schema. Prints each
 // problem and exits 1 if there is any. Run by DockerFilesTest (mvn verify).
 //   node lint-docker.mjs [repository root]
 import { readFileSync } from "node:fs";
@@ -17,6 +18,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(process.argv[2] ?? path.join(here, "..", "..", ".."));
 const dockerfiles = ["docker/payara/Dockerfile", "docker/wildfly/Dockerfile"];
 const problems = [];
+/** Admin ports: Payara's admin listener, WildFly's management interface. */
+const ADMIN_PORTS = [4848, 9990];
+const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
+/** A required Compose interpolation, ${NAME:?message} or ${NAME?message}: no value unless the operator gives one. */
+const REQUIRED = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}$/;
+
 
 for (const file of dockerfiles) {
   const text = readFileSync(path.join(root, file), "utf8");
@@ -100,6 +107,47 @@ function depotRules(file, text) {
   if (!lines.some((l) => /^COPY\s/i.test(l) && l.includes(script))) {
     found.push(`${file}: must COPY the server command file ${script} (depot)`);
   }
+  return found.concat(credentialRules(file, lines));
+}
+
+/**
+ * No image carries a usable default credential. No ENV or ARG gives a password variable a value, no
+ * instruction writes a literal asadmin password or sets an OS password. Payara: the image sources
+ * docker/payara/admin-password.sh at every start (the entrypoint runs ${SCRIPT_DIR}/init_*) and runs it
+ * once at build time, replacing the base image's admin/admin. WildFly: no management user is added
+ * (the base image has none).
+ */
+function credentialRules(file, lines) {
+  const found = [];
+  // Continuation lines joined, so an instruction is one string.
+  const instructions = lines.join("\n").replace(/\\\n/g, " ").split("\n").filter((l) => l && !l.startsWith("#"));
+  for (const line of instructions) {
+    const m = /^(ENV|ARG)\s+(.*)$/i.exec(line);
+    if (m) {
+      // ENV K=V K2="V 2" …, or the old form ENV K V.
+      const pairs = m[2].includes("=") ? [...m[2].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)/g)].map((p) => [p[1], p[2]]) : [m[2].split(/\s+/, 2)];
+      for (const [name, value = ""] of pairs) {
+        if (/PASSWORD|PASSWD|SECRET/i.test(name) && !["", '""', "''"].includes(value)) {
+          found.push(`${file}: ${m[1].toUpperCase()} ${name} gives a password a value baked into the image (depot)`);
+        }
+      }
+    }
+    if (/AS_ADMIN_\w*PASSWORD=[^\s$%"'\\]/.test(line)) {
+      found.push(`${file}: writes a literal asadmin password (depot)`);
+    }
+    if (/\bchpasswd\b|\badd-user\.sh\b|(mgmt|application)-users\.properties/.test(line)) {
+      found.push(`${file}: sets a password or adds a user in the image (depot)`);
+    }
+  }
+  if (file.includes("payara")) {
+    const init = "${SCRIPT_DIR}/init_0_depot_admin_password.sh";
+    if (!instructions.some((l) => /^COPY\s/i.test(l) && l.includes("docker/payara/admin-password.sh") && l.includes(init))) {
+      found.push(`${file}: must COPY docker/payara/admin-password.sh to ${init}, so every start replaces the admin password (depot)`);
+    }
+    if (!instructions.some((l) => /^RUN\s/i.test(l) && l.includes(init))) {
+      found.push(`${file}: must RUN ${init} at build time, so the image itself holds no admin/admin (depot)`);
+    }
+  }
   return found;
 }
 
@@ -112,5 +160,59 @@ function composeRules(compose) {
   if (!uses("depot", "/var/lib/depot/results")) found.push("docker/compose.yaml: depot must keep /var/lib/depot/results in a named volume (depot)");
   if (!uses("db", "/var/lib/postgresql/data")) found.push("docker/compose.yaml: db must keep its data in a named volume (depot)");
   if (!/^postgres:\d/.test(compose.services?.db?.image ?? "")) found.push("docker/compose.yaml: db must be a pinned postgres image (depot)");
+  return found.concat(composeCredentialRules(compose));
+}
+
+/**
+ * The admin port is published on the host's loopback only; no admin password is written into the
+ * file; the depot service gets the admin password as the Docker secret depot-admin-password, whose
+ * source the operator must name (a required interpolation, so no password file lives in the repository).
+ */
+function composeCredentialRules(compose) {
+  const found = [];
+  for (const [name, service] of Object.entries(compose.services ?? {})) {
+    for (const port of service.ports ?? []) {
+      const { hostIp, first, last } = publishedPort(port);
+      for (const admin of ADMIN_PORTS) {
+        if (first <= admin && admin <= last && !LOOPBACK.includes(hostIp)) {
+          found.push(`docker/compose.yaml: ${name} publishes admin port ${admin} on every interface; bind it to 127.0.0.1 (depot)`);
+        }
+      }
+    }
+    const env = service.environment ?? {};
+    const entries = Array.isArray(env) ? env.map((e) => [String(e).split("=")[0], String(e).split("=").slice(1).join("=")]) : Object.entries(env);
+    for (const [key, value] of entries) {
+      if (/(^|_)ADMIN_PASSWORD$|^AS_ADMIN_\w*PASSWORD$/i.test(key) && value !== null && value !== "" && !REQUIRED.test(String(value))) {
+        found.push(`docker/compose.yaml: ${name} sets ${key} to a literal admin password (depot)`);
+      }
+    }
+  }
+  const depotSecrets = (compose.services?.depot?.secrets ?? []).map((s) => (typeof s === "string" ? s : s.source));
+  if (!depotSecrets.includes("depot-admin-password")) {
+    found.push("docker/compose.yaml: depot must get the admin password as the secret depot-admin-password (depot)");
+  }
+  const secret = compose.secrets?.["depot-admin-password"];
+  if (!secret || !REQUIRED.test(String(secret.file ?? ""))) {
+    found.push("docker/compose.yaml: secret depot-admin-password must come from a file the operator names, file: ${VAR:?message} (depot)");
+  }
   return found;
+}
+
+/** The host address and container port range of a Compose port mapping (short or long syntax). */
+function publishedPort(port) {
+  if (typeof port === "object" && port !== null) {
+    const [first, last = first] = String(port.target).split("-").map(Number);
+    return { hostIp: port.host_ip ?? "", first, last };
+  }
+  let text = String(port).replace(/\/(tcp|udp|sctp)$/, "");
+  let hostIp = "";
+  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(text);
+  if (v6) {
+    hostIp = v6[1];
+    text = v6[2];
+  }
+  const parts = text.split(":");
+  if (!v6 && parts.length === 3) hostIp = parts[0];
+  const [first, last = first] = parts[parts.length - 1].split("-").map(Number);
+  return { hostIp, first, last };
 }

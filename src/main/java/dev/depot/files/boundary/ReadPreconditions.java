@@ -7,9 +7,9 @@ import java.time.Instant;
 /**
  * Evaluates a GET's or HEAD's conditional headers against a stored file, in RFC 9110 §13.2.2 order:
  * {@code If-Match}, else {@code If-Unmodified-Since} (failing → 412); then {@code If-None-Match}, else
- * {@code If-Modified-Since} (matching → 304); then {@code If-Range} for a {@code Range} request.
- * Evaluated here rather than with {@code Request.evaluatePreconditions}, whose details (weak
- * comparison, date precedence, the body of a 412) differ between JAX-RS implementations.
+ * {@code If-Modified-Since} (matching → 304); then {@code If-Range} (a strong entity tag only) for a
+ * {@code Range} request. Evaluated here rather than with {@code Request.evaluatePreconditions}, whose
+ * details (weak comparison, date precedence, the body of a 412) differ between JAX-RS implementations.
  */
 final class ReadPreconditions {
 
@@ -46,8 +46,12 @@ final class ReadPreconditions {
   }
 
   /**
-   * Whether a {@code Range} may be honoured (§13.1.5): yes without {@code If-Range}; with one, only if
-   * it is the file's strong entity tag or exactly its {@code Last-Modified} date.
+   * Whether a {@code Range} may be honoured (RFC 9110 §13.1.5): yes without {@code If-Range}; with one,
+   * only if it is exactly the file's strong entity tag. A date is never taken as a match, although the
+   * RFC allows a "strong" date: {@code Last-Modified} has whole seconds, so two versions stored within
+   * one second share it, and a range by date would splice the new version's bytes onto the old one's.
+   * A weak tag, {@code *}, a list or anything malformed does not match either; not matching means the
+   * whole file with {@code 200}, never an error.
    */
   static boolean rangeAllowed(HttpHeaders headers, StoredFile file) {
     String ifRange = headers.getHeaderString("If-Range");
@@ -55,11 +59,9 @@ final class ReadPreconditions {
       return true;
     }
     String value = ifRange.trim();
-    if (value.startsWith("\"") || value.startsWith("W/")) {
-      EntityTags tags = EntityTags.parse(java.util.List.of(value));
-      return !tags.any() && tags.matchesStrong(file.getSha256());
-    }
-    Instant date = HttpDates.parse(value);
-    return date != null && date.equals(HttpDates.seconds(file.getModified()));
+    return value.length() >= 2
+        && value.charAt(0) == '"'
+        && value.indexOf('"', 1) == value.length() - 1
+        && value.substring(1, value.length() - 1).equals(file.getSha256());
   }
 }

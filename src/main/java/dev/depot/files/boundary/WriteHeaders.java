@@ -6,8 +6,8 @@ import jakarta.ws.rs.HeaderParam;
 import java.util.List;
 
 /**
- * The request headers that make a write conditional ({@code If-Match}, {@code If-None-Match}: RFC 9110
- * §13.1) or verified ({@code Repr-Digest}, {@code Content-Digest}: RFC 9530; {@code Content-MD5}: RFC
+ * The request headers that make a write conditional ({@code If-Match}, {@code If-None-Match}, {@code
+ * If-Unmodified-Since}: RFC 9110 §13.1) or verified ({@code Repr-Digest}, {@code Content-Digest}: RFC 9530; {@code Content-MD5}: RFC
  * 1864). A plain JAX-RS {@code @BeanParam}, so it works on any implementation.
  */
 public class WriteHeaders {
@@ -17,6 +17,9 @@ public class WriteHeaders {
 
   @HeaderParam("If-None-Match")
   List<String> ifNoneMatch;
+
+  @HeaderParam("If-Unmodified-Since")
+  List<String> ifUnmodifiedSince;
 
   @HeaderParam("Repr-Digest")
   List<String> reprDigest;
@@ -31,14 +34,20 @@ public class WriteHeaders {
     EntityTags match = EntityTags.parse(ifMatch);
     EntityTags noneMatch = EntityTags.parse(ifNoneMatch);
     return new WritePrecondition(
-        match == null ? null : match.strongVersions(), noneMatch == null ? null : noneMatch.weakVersions());
+        match == null ? null : match.strongVersions(),
+        noneMatch == null ? null : noneMatch.weakVersions(),
+        HttpDates.parse(joined(ifUnmodifiedSince)));
   }
 
   ClientDigests digests() {
     return ClientDigests.fromHeaders(joined(reprDigest), joined(contentDigest), contentMd5);
   }
 
-  /** Several lines of a list field are one list (RFC 9110 §5.3). */
+  /**
+   * Several lines of a list field are one list (RFC 9110 §5.3). For {@code If-Unmodified-Since} this
+   * also undoes a JAX-RS implementation that split one date at its comma, while two dates make a list,
+   * which is not a valid date and so is ignored (§13.1.4), as is any other invalid date.
+   */
   private static String joined(List<String> lines) {
     return lines == null || lines.isEmpty() ? null : String.join(", ", lines);
   }

@@ -40,6 +40,8 @@ public class Removals {
     try {
       Optional<StoredFile> row = storedFiles.findByPath(key);
       if (row.isEmpty()) {
+        // Before the precondition: a request that would fail without its conditions ignores them
+        // (RFC 9110 §13.2.1), so deleting nothing is a 404 whatever If-Match/If-Unmodified-Since say.
         throw new DepotException(Problem.NOT_FOUND, "No file is stored at this path.");
       }
       precondition.check(row);

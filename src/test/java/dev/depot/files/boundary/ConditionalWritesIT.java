@@ -20,9 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,14 +43,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Conditional writes (If-None-Match: *, If-Match) and client digests (Repr-Digest, Content-Digest,
- * Content-MD5, also per multipart part), black-box over HTTP.
+ * Conditional writes (If-None-Match: *, If-Match, If-Unmodified-Since) and client digests (Repr-Digest,
+ * Content-Digest, Content-MD5, also per multipart part), black-box over HTTP.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ConditionalWritesIT {
 
   private static final int RACERS = 20;
+
+  private static final DateTimeFormatter IMF_FIXDATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
   @Deployment(testable = false)
   static WebArchive deployment() {
@@ -146,6 +153,63 @@ class ConditionalWritesIT {
   }
 
   @Test
+  void ifUnmodifiedSinceGuardsAPut() {
+    String path = prefix + "/dated.txt";
+    put(path, bytes("one"));
+    String lastModified = lastModified(path);
+    String before = secondsBefore(lastModified, 1);
+
+    assertProblem(put(path, bytes("two"), "If-Unmodified-Since", before), 412, "PRECONDITION_FAILED");
+    assertArrayEquals(bytes("one"), download(path));
+    // The Last-Modified the client saw (whole seconds, the file has microseconds) lets the write through.
+    Api.Reply dated = put(path, bytes("two"), "If-Unmodified-Since", lastModified);
+    assertEquals(200, dated.status(), dated.body());
+    assertArrayEquals(bytes("two"), download(path));
+    // An invalid date is ignored; If-Match, when present, decides alone (RFC 9110 §13.2.2).
+    assertEquals(200, put(path, bytes("three"), "If-Unmodified-Since", "yesterday").status());
+    Api.Reply matched = put(path, bytes("four"), "If-Match", etag(metadata(path)), "If-Unmodified-Since", before);
+    assertEquals(200, matched.status(), matched.body());
+    assertArrayEquals(bytes("four"), download(path));
+    // Nothing stored: the dated version is gone, so the condition cannot hold and nothing is created.
+    String fresh = prefix + "/dated-never.txt";
+    assertProblem(put(fresh, bytes("x"), "If-Unmodified-Since", lastModified), 412, "PRECONDITION_FAILED");
+    assertProblem(metadata(fresh), 404, "NOT_FOUND");
+  }
+
+  @Test
+  void ifUnmodifiedSinceGuardsADelete() {
+    String path = prefix + "/dated-delete.txt";
+    put(path, bytes("one"));
+    String lastModified = lastModified(path);
+
+    assertProblem(
+        api().send(api().file(path).DELETE().header("If-Unmodified-Since", secondsBefore(lastModified, 1)).build()),
+        412, "PRECONDITION_FAILED");
+    assertArrayEquals(bytes("one"), download(path));
+    assertEquals(204, api().send(api().file(path).DELETE().header("If-Unmodified-Since", lastModified).build()).status());
+    // Deleting what is not there stays a 404: the answer without the condition is not a 2xx (§13.2.1).
+    assertProblem(api().send(api().file(path).DELETE().header("If-Unmodified-Since", lastModified).build()), 404, "NOT_FOUND");
+  }
+
+  @Test
+  void ifUnmodifiedSinceGuardsTheSeedStreamEndpoint() {
+    String query = "stream?filename=dated.bin&filedir=" + prefix;
+    assertEquals(200, api().send(HttpRequest.newBuilder(api().uri(query)).POST(HttpRequest.BodyPublishers.ofByteArray(bytes("a"))).build()).status());
+    String lastModified = lastModified(prefix + "/dated.bin");
+
+    Api.Reply stale = api().send(
+        HttpRequest.newBuilder(api().uri(query)).POST(HttpRequest.BodyPublishers.ofByteArray(bytes("b")))
+            .header("If-Unmodified-Since", secondsBefore(lastModified, 1)).build());
+    assertProblem(stale, 412, "PRECONDITION_FAILED");
+    assertArrayEquals(bytes("a"), download(prefix + "/dated.bin"));
+    Api.Reply current = api().send(
+        HttpRequest.newBuilder(api().uri(query)).POST(HttpRequest.BodyPublishers.ofByteArray(bytes("c")))
+            .header("If-Unmodified-Since", lastModified).build());
+    assertEquals(200, current.status(), current.body());
+    assertArrayEquals(bytes("c"), download(prefix + "/dated.bin"));
+  }
+
+  @Test
   void digestMismatchLeavesThePreviousVersionAndNoNewRow() throws Exception {
     String path = prefix + "/kept.bin";
     byte[] v1 = RandomBytes.of(1, 200_000);
@@ -203,6 +267,18 @@ class ConditionalWritesIT {
     assertArrayEquals(good, download(prefix + "/parts/good.bin"));
     assertProblem(metadata(prefix + "/parts/bad.bin"), 404, "NOT_FOUND");
     assertFalse(Files.exists(ItDirs.results().resolve(prefix + "/parts/bad.bin")));
+  }
+
+  /** The Last-Modified a download of the path states. */
+  private String lastModified(String rawPath) {
+    HttpResponse<byte[]> response = api().exchange(api().file(rawPath).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    return response.headers().firstValue("Last-Modified").orElseThrow();
+  }
+
+  /** An HTTP date {@code seconds} before another. */
+  private static String secondsBefore(String httpDate, long seconds) {
+    return IMF_FIXDATE.format(ZonedDateTime.parse(httpDate, DateTimeFormatter.RFC_1123_DATE_TIME).minusSeconds(seconds));
   }
 
   private static String etag(Api.Reply reply) {
