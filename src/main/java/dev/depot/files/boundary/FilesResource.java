@@ -57,12 +57,13 @@ public class FilesResource {
       @PathParam("path") String path,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       @BeanParam WriteHeaders conditions,
       InputStream body) {
     Uploads.Stored stored =
         uploads.storeBody(
             new Uploads.Upload(
-                path, body, contentType, null, ContentLength.parse(contentLength), conditions.precondition(), conditions.digests()));
+                path, body, contentType, null, ContentLength.declared(contentLength, transferEncoding), conditions.precondition(), conditions.digests()));
     return Response.status(stored.created() ? Response.Status.CREATED : Response.Status.OK)
         .location(FileLinks.of(uriInfo, stored.file().getPath()))
         .header(DigestFields.REPR_DIGEST, DigestFields.reprDigest(stored.file().getSha256()))
@@ -76,9 +77,10 @@ public class FilesResource {
   public Response post(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       InputStream body) {
     List<StoredFileJson> files =
-        multipart.storeAll(new MultipartUploads.Body(body, contentType, ContentLength.parse(contentLength))).stream()
+        multipart.storeAll(new MultipartUploads.Body(body, contentType, ContentLength.declared(contentLength, transferEncoding))).stream()
             .map(stored -> StoredFileJson.of(stored.file()))
             .toList();
     return Response.status(Response.Status.CREATED).entity(new StoredFilesJson(files)).build();

@@ -44,9 +44,10 @@ public class SeedUploadsResource {
   public Response upload(
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       InputStream body) {
     Uploads.Stored stored =
-        multipart.storeOne(new MultipartUploads.Body(body, contentType, ContentLength.parse(contentLength)), SEED_FILE_FIELD);
+        multipart.storeOne(new MultipartUploads.Body(body, contentType, ContentLength.declared(contentLength, transferEncoding)), SEED_FILE_FIELD);
     return Response.ok(new SeedUploadJson(stored.file().getOriginalFilename(), stored.file().getSize()))
         .header(DigestFields.REPR_DIGEST, DigestFields.reprDigest(stored.file().getSha256()))
         .build();
@@ -61,13 +62,14 @@ public class SeedUploadsResource {
       @QueryParam("filedir") String filedir,
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       @BeanParam WriteHeaders conditions,
       InputStream body) {
     String key = StoragePaths.join(filedir, filename);
     Uploads.Stored stored =
         uploads.storeBody(
             new Uploads.Upload(
-                key, body, contentType, filename, ContentLength.parse(contentLength), conditions.precondition(), conditions.digests()));
+                key, body, contentType, filename, ContentLength.declared(contentLength, transferEncoding), conditions.precondition(), conditions.digests()));
     return Response.ok(new SeedStreamJson(FileLinks.of(uriInfo, stored.file().getPath()).toString()))
         .header(DigestFields.REPR_DIGEST, DigestFields.reprDigest(stored.file().getSha256()))
         .build();
