@@ -47,13 +47,14 @@ class PostgresqlServerIT {
   private final String prefix = "pg-" + UUID.randomUUID();
 
   @Test
-  void readinessSaysTheDatabaseIsPostgresqlAtSchemaVersionOne() {
+  void readinessSaysTheDatabaseIsPostgresqlAtSchemaVersionThree() {
     Api.Reply ready = new Health(base).ready();
 
     JsonObject database = Health.check(ready, "depot-database").orElseThrow(() -> new AssertionError(ready.body()));
     assertEquals("UP", database.getString("status"), ready.body());
     assertEquals("PostgreSQL", database.getJsonObject("data").getString("database"));
-    assertEquals("1", database.getJsonObject("data").getString("schema-version"));
+    // V3 is PostgreSQL's own (db/vendor/postgresql); H2 stays below it
+    assertEquals("3", database.getJsonObject("data").getString("schema-version"));
   }
 
   @Test
@@ -67,6 +68,16 @@ class PostgresqlServerIT {
         applied.add(history.getString("version") + " " + history.getString("script"));
       }
       assertTrue(applied.contains("1 V1__stored_file.sql"), applied.toString());
+      assertTrue(applied.contains("3 V3__path_in_byte_order.sql"), applied.toString());
+    }
+    try (Connection db = postgresql();
+        PreparedStatement query = db.prepareStatement("SELECT collation_name FROM information_schema.columns"
+            + " WHERE table_schema = ? AND table_name = 'stored_file' AND column_name = 'path'")) {
+      query.setString(1, System.getProperty("depot.server.db.schema"));
+      try (ResultSet column = query.executeQuery()) {
+        assertTrue(column.next(), "stored_file.path exists");
+        assertEquals("C", column.getString(1), "the path is compared byte by byte (V3)");
+      }
     }
     try (Connection db = postgresql();
         ResultSet column = db.getMetaData().getColumns(null, System.getProperty("depot.server.db.schema"), "stored_file", "created")) {
