@@ -31,8 +31,8 @@ import java.util.UUID;
 // The LIKE is the exact filter; :lower and :upper (PrefixRange: the prefix, and the prefix with its
 // last character incremented) are a key range around it that the path index serves. PostgreSQL turns
 // LIKE 'prefix%' into an index range only for a constant pattern in the "C" collation, so with the
-// pattern a bound parameter (a generic plan, which a pooled prepared statement ends up with) the page
-// walked the index from :after and filtered every row after it. The range is sound because the path is
+// pattern a bound parameter (a generic plan, which a pooled prepared statement may end up with) the
+// page walked the index from :after and filtered every row after it. The range is sound because the path is
 // compared in code point order there (migration V3) and in UTF-16 order on H2, and PrefixRange holds
 // for both. The two lower bounds stay separate: which one is higher depends on the database's order,
 // and the index starts at the higher one by itself. PAGE_TO_END is for a prefix with no upper bound
