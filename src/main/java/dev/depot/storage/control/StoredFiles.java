@@ -6,6 +6,7 @@ import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -85,12 +86,19 @@ public class StoredFiles {
 
   /**
    * One keyset page: up to {@code limit} rows whose path starts with {@code prefix} and comes after
-   * {@code after}, in path order (the database's order of the path column). Rows inserted meanwhile
-   * never shift a page: a client continuing from the last path it saw sees each old row exactly once.
+   * {@code after}, in path order (the database's order of the path column: code points on PostgreSQL,
+   * UTF-16 code units on H2). Rows inserted meanwhile never shift a page: a client continuing from the
+   * last path it saw sees each old row exactly once. The prefix is also sent as a key range ({@link
+   * PrefixRange}), so that the database reads only the index entries of the prefix.
    */
   public List<StoredFile> page(String prefix, String after, int limit) {
-    return em.createNamedQuery(StoredFile.PAGE, StoredFile.class)
+    PrefixRange range = PrefixRange.of(prefix);
+    TypedQuery<StoredFile> query = range.upper()
+        .map(upper -> em.createNamedQuery(StoredFile.PAGE, StoredFile.class).setParameter("upper", upper))
+        .orElseGet(() -> em.createNamedQuery(StoredFile.PAGE_TO_END, StoredFile.class));
+    return query
         .setParameter("after", after)
+        .setParameter("lower", range.lower())
         .setParameter("pattern", likePrefix(prefix))
         .setMaxResults(limit)
         .getResultList();

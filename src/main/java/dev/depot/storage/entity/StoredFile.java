@@ -28,9 +28,23 @@ import java.util.UUID;
 // Keyset page: rows after :after (the last path of the previous page), whose path matches :pattern (a
 // LIKE prefix pattern with '!' as escape character), in path order. '!' rather than '\' because a
 // backslash is itself an escape in some databases' string literals.
+// The LIKE is the exact filter; :lower and :upper (PrefixRange: the prefix, and the prefix with its
+// last character incremented) are a key range around it that the path index serves. PostgreSQL turns
+// LIKE 'prefix%' into an index range only for a constant pattern in the "C" collation, so with the
+// pattern a bound parameter (a generic plan, which a pooled prepared statement may end up with) the
+// page walked the index from :after and filtered every row after it. The range is sound because the path is
+// compared in code point order there (migration V3) and in UTF-16 order on H2, and PrefixRange holds
+// for both. The two lower bounds stay separate: which one is higher depends on the database's order,
+// and the index starts at the higher one by itself. PAGE_TO_END is for a prefix with no upper bound
+// (empty, or only characters that cannot be incremented).
 @NamedQuery(
     name = StoredFile.PAGE,
-    query = "SELECT f FROM StoredFile f WHERE f.path > :after AND f.path LIKE :pattern ESCAPE '!' ORDER BY f.path")
+    query = "SELECT f FROM StoredFile f WHERE f.path > :after AND f.path >= :lower AND f.path < :upper"
+        + " AND f.path LIKE :pattern ESCAPE '!' ORDER BY f.path")
+@NamedQuery(
+    name = StoredFile.PAGE_TO_END,
+    query = "SELECT f FROM StoredFile f WHERE f.path > :after AND f.path >= :lower"
+        + " AND f.path LIKE :pattern ESCAPE '!' ORDER BY f.path")
 @NamedQuery(name = StoredFile.PATHS_AFTER, query = "SELECT f.path FROM StoredFile f WHERE f.path > :after ORDER BY f.path")
 @NamedQuery(
     name = StoredFile.PATHS_IN_STORE,
@@ -43,6 +57,7 @@ public class StoredFile {
 
   public static final String FIND_BY_PATH = "StoredFile.findByPath";
   public static final String PAGE = "StoredFile.page";
+  public static final String PAGE_TO_END = "StoredFile.pageToEnd";
   public static final String PATHS_AFTER = "StoredFile.pathsAfter";
   public static final String PATHS_IN_STORE = "StoredFile.pathsInStore";
   public static final String COUNT_IN_STORE = "StoredFile.countInStore";

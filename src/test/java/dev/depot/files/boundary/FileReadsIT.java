@@ -37,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -330,6 +331,44 @@ class FileReadsIT {
     assertProblem(api().send(HttpRequest.newBuilder(api().uri("files?limit=0")).build()), 400, "INVALID_PARAMETER");
     assertProblem(api().send(HttpRequest.newBuilder(api().uri("files?limit=ten")).build()), 400, "INVALID_PARAMETER");
     assertProblem(api().send(HttpRequest.newBuilder(api().uri("files?cursor=%21%21")).build()), 400, "INVALID_PARAMETER");
+  }
+
+  /**
+   * The listing bounds a prefix by a key range (PrefixRange): whatever character the prefix ends in, and
+   * whatever order the database compares paths in (UTF-16 on H2, code points on PostgreSQL, which part
+   * over full-width forms against characters above U+FFFF), every file with the prefix is listed, and
+   * paging by cursor gives the order of one whole page.
+   */
+  @Test
+  void listingFindsEveryFileWhateverCharacterThePrefixEndsIn() {
+    String dir = prefix + "/chars/";
+    List<String> names = List.of("e", "é", "x-y", "x.y", "x0", "z", "za", "zb/c", "z{", "Z",
+        "\uD7FB", "\uFF01a", "\uFF5E", "😀", "😀x", "\uD83C\uDFFF", "\uD83D\uDC00");
+    List<String> paths = names.stream().map(n -> dir + n).toList();
+    for (String path : paths) {
+      String raw = Arrays.stream(path.split("/")).map(FileReadsIT::enc).collect(Collectors.joining("/"));
+      assertEquals(201, api().put(raw, new byte[] {1}).status(), path);
+    }
+
+    List<String> whole = paths(list(dir, 1000, null));
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonObject page = list(dir, 2, cursor);
+      paged.addAll(paths(page));
+      cursor = page.isNull("next") ? null : page.getString("next");
+    } while (cursor != null && ++pages < 20);
+
+    assertEquals(new HashSet<>(paths), new HashSet<>(whole));
+    assertEquals(whole, paged, "pages by cursor follow the order of one page");
+    for (String name : names) {
+      for (int end = name.length(); end > 0; end = name.offsetByCodePoints(end, -1)) {
+        String p = dir + name.substring(0, end);
+        List<String> expected = whole.stream().filter(path -> path.startsWith(p)).toList();
+        assertEquals(expected, paths(list(p, 1000, null)), "prefix " + p);
+      }
+    }
   }
 
   @Test

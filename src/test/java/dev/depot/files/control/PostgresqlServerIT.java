@@ -8,9 +8,12 @@ import dev.depot.it.Deployments;
 import dev.depot.it.Digests;
 import dev.depot.it.Health;
 import dev.depot.it.RandomBytes;
+import dev.depot.storage.control.ListingPlanServerIT;
 import jakarta.json.JsonObject;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,8 +21,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -47,13 +53,14 @@ class PostgresqlServerIT {
   private final String prefix = "pg-" + UUID.randomUUID();
 
   @Test
-  void readinessSaysTheDatabaseIsPostgresqlAtSchemaVersionOne() {
+  void readinessSaysTheDatabaseIsPostgresqlAtSchemaVersionThree() {
     Api.Reply ready = new Health(base).ready();
 
     JsonObject database = Health.check(ready, "depot-database").orElseThrow(() -> new AssertionError(ready.body()));
     assertEquals("UP", database.getString("status"), ready.body());
     assertEquals("PostgreSQL", database.getJsonObject("data").getString("database"));
-    assertEquals("1", database.getJsonObject("data").getString("schema-version"));
+    // V3 is PostgreSQL's own (db/vendor/postgresql); H2 stays below it
+    assertEquals("3", database.getJsonObject("data").getString("schema-version"));
   }
 
   @Test
@@ -67,6 +74,16 @@ class PostgresqlServerIT {
         applied.add(history.getString("version") + " " + history.getString("script"));
       }
       assertTrue(applied.contains("1 V1__stored_file.sql"), applied.toString());
+      assertTrue(applied.contains("3 V3__path_in_byte_order.sql"), applied.toString());
+    }
+    try (Connection db = postgresql();
+        PreparedStatement query = db.prepareStatement("SELECT collation_name FROM information_schema.columns"
+            + " WHERE table_schema = ? AND table_name = 'stored_file' AND column_name = 'path'")) {
+      query.setString(1, System.getProperty("depot.server.db.schema"));
+      try (ResultSet column = query.executeQuery()) {
+        assertTrue(column.next(), "stored_file.path exists");
+        assertEquals("C", column.getString(1), "the path is compared byte by byte (V3)");
+      }
     }
     try (Connection db = postgresql();
         ResultSet column = db.getMetaData().getColumns(null, System.getProperty("depot.server.db.schema"), "stored_file", "created")) {
@@ -109,6 +126,86 @@ class PostgresqlServerIT {
 
     assertEquals(200, second.status(), second.body());
     assertEquals(first.getString("created"), second.json().getString("created"));
+  }
+
+  /**
+   * Through EclipseLink on PostgreSQL, the listing is in code point order (the path's "C" collation,
+   * V3), pages follow each other by cursor, and a prefix finds every file whatever character it ends
+   * in: where code points and UTF-16 part (full-width forms against characters above U+FFFF) and where
+   * a linguistic collation would put a prefix's range elsewhere ('z{' after 'zb', '.' after '-').
+   */
+  @Test
+  void listingIsInCodePointOrderPageByPageAndFindsEveryPrefix() throws SQLException {
+    Api api = new Api(base);
+    String dir = prefix + "/list/";
+    List<String> names = List.of("e", "é", "f", "x-y", "x.y", "x0", "z", "za", "zb/c", "z{", "Z",
+        "\uFF01a", "\uFF5E", "😀", "😀x", "\uD83C\uDFFF", "\uD83D\uDC00");
+    List<String> paths = names.stream().map(n -> dir + n).toList();
+    for (String path : paths) {
+      assertEquals(201, api.put(encoded(path), new byte[] {1}).status(), path);
+    }
+    List<String> inCodePoints = new ArrayList<>(paths);
+    inCodePoints.sort(Comparator.comparing((String p) -> p.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned));
+
+    List<String> listed = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonObject page = list(api, dir, 3, cursor);
+      listed.addAll(page.getJsonArray("items").getValuesAs(JsonObject.class).stream().map(o -> o.getString("path")).toList());
+      cursor = page.isNull("next") ? null : page.getString("next");
+    } while (cursor != null && ++pages < 20);
+
+    assertEquals(inCodePoints, listed);
+    for (String name : names) {
+      for (int end = name.length(); end > 0; end = name.offsetByCodePoints(end, -1)) {
+        String p = dir + name.substring(0, end);
+        List<String> expected = inCodePoints.stream().filter(path -> path.startsWith(p)).toList();
+        List<String> found = list(api, p, 1000, null).getJsonArray("items").getValuesAs(JsonObject.class).stream()
+            .map(o -> o.getString("path")).toList();
+        assertEquals(expected, found, "prefix " + p);
+      }
+    }
+
+    // The statement EclipseLink sent, as the server's pooled connections show their last one: the very
+    // SQL whose plans ListingPlanServerIT checks on 100,000 rows.
+    List<String> sent = new ArrayList<>();
+    try (Connection db = postgresql();
+        ResultSet q = db.createStatement().executeQuery("SELECT query FROM pg_stat_activity"
+            + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%FROM stored_file WHERE%LIKE%'")) {
+      while (q.next()) {
+        sent.add(q.getString(1));
+      }
+    }
+    String expected = numbered(ListingPlanServerIT.ECLIPSELINK_PAGE);
+    assertTrue(sent.contains(expected), "EclipseLink's page query " + sent + " is not ListingPlanServerIT's " + expected);
+  }
+
+  /** JDBC's ? placeholders as the driver sends them: $1, $2, … */
+  private static String numbered(String sql) {
+    StringBuilder out = new StringBuilder();
+    int n = 0;
+    for (char c : sql.toCharArray()) {
+      if (c == '?') {
+        out.append('$').append(++n);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static JsonObject list(Api api, String prefix, int limit, String cursor) {
+    String query = "files?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8) + "&limit=" + limit
+        + (cursor == null ? "" : "&cursor=" + cursor);
+    Api.Reply reply = api.send(HttpRequest.newBuilder(api.uri(query)).build());
+    assertEquals(200, reply.status(), reply.body());
+    return reply.json();
+  }
+
+  /** A path as a URL path: each segment percent-encoded (none holds a space). */
+  private static String encoded(String path) {
+    return Arrays.stream(path.split("/")).map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)).collect(Collectors.joining("/"));
   }
 
   private static Connection postgresql() throws SQLException {

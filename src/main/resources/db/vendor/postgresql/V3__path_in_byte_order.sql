@@ -1,0 +1,25 @@
+-- PostgreSQL only (db/vendor/postgresql, see SchemaMigrations.VENDOR_LOCATIONS; H2 compares Java
+-- strings already and never runs this). Version 3: V2 is a script for every database, and versions
+-- form one sequence across all folders.
+--
+-- The path is compared, sorted and indexed byte by byte: collation "C", which for UTF-8 is code point
+-- order, whatever the database's default collation (en_US.UTF-8, an ICU locale, ...). Why:
+--
+-- * A listing asks for a prefix. StoredFile.PAGE bounds it by a key range computed in Java
+--   (PrefixRange: from the prefix, below the prefix with its last character incremented), which the
+--   unique index below serves directly, with bound parameters and in a generic plan too; the LIKE stays
+--   as the exact filter. That range holds every key with the prefix only in code point order. In a
+--   linguistic collation it does not: under en-US, 'logs/{' (the bound of the prefix 'logs/z') sorts
+--   before 'logs/z' and 'logs/za', so the page would come back empty.
+-- * Without a range, LIKE 'prefix%' uses a btree only in the "C" collation and only when the pattern is
+--   a constant (a custom plan); otherwise the page walked the index from the cursor, filtering.
+-- * ORDER BY path and the keyset cursor (path > :after) use the same index, in an order that no longer
+--   depends on the C library's locale data, whose changes (glibc 2.28) silently corrupt indexes on
+--   linguistic collations.
+--
+-- Only the collation changes (the type stays VARCHAR(1024)): PostgreSQL keeps the table's data as it
+-- is and rebuilds the index of uk_stored_file_path, holding an exclusive lock on stored_file meanwhile
+-- (0.14 s for 100,000 rows on a test machine). Equality does not change (a deterministic collation
+-- calls two strings equal only when their bytes are), so the unique key accepts and refuses the same
+-- paths as before.
+ALTER TABLE stored_file ALTER COLUMN path TYPE VARCHAR(1024) COLLATE "C";
