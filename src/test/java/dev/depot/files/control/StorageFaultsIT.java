@@ -301,7 +301,8 @@ class StorageFaultsIT {
     assertEquals(200, ready.status(), ready.body());
     jakarta.json.JsonObject storage = Health.check(ready, "depot-storage").orElseThrow();
     assertEquals("UP", storage.getString("status"), ready.body());
-    assertTrue(storage.getJsonObject("data").getBoolean("low-space"), ready.body());
+    // MicroProfile Health implementations render boolean data as JSON true or as "true"
+    assertTrue(List.of("true", "\"true\"").contains(String.valueOf(storage.getJsonObject("data").get("low-space"))), ready.body());
     assertEquals(200, api.send(api.file(prefix + "/readable.txt").GET().build()).status());
     assertEquals(204, api.send(api.file(prefix + "/readable.txt").DELETE().build()).status());
   }
