@@ -188,6 +188,13 @@ public final class FileSystemBlobStore implements BlobStore {
         if (backup != null) {
           deleteQuietly(temp, backup);
         }
+        Tree.Parent p = parent;
+        if (Files.exists(blob.file()) && Tree.changedUnderfoot(e, () -> { // the staged file is still ours
+          BasicFileAttributes now = p.attributes();
+          return now != null && !now.isRegularFile();
+        })) {
+          throw new DepotException(Problem.INVALID_PATH, "The path changed while it was written.", e);
+        }
         throw e;
       }
       FilePublication publication = new FilePublication(tree, temp, parent, backup);
@@ -255,7 +262,8 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       throw e;
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().contains("NOFOLLOW_LINKS")) {
+      if (e.getMessage() != null && e.getMessage().contains("NOFOLLOW_LINKS")
+          || e instanceof java.nio.file.FileSystemException fse && Tree.isLoop(fse)) {
         return Optional.empty(); // a link where the file should be: it is not a stored file
       }
       LOG.log(Level.SEVERE, "Storage I/O failure", e);

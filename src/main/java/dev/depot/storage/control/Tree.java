@@ -5,6 +5,7 @@ import dev.depot.problem.Problem;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -210,10 +211,13 @@ final class Tree implements AutoCloseable {
       return null;
     } catch (NotDirectoryException e) {
       throw new DepotException(Problem.PATH_CONFLICT, "A parent of the path is a file.", e);
+    } catch (AccessDeniedException e) {
+      throw e; // the server's own permissions: not the client's doing
     } catch (FileSystemException e) {
-      // O_NOFOLLOW on a link: ELOOP ("Too many levels of symbolic links")
+      // O_NOFOLLOW met a link: ELOOP. Decided by the open itself, not by looking again: the link may be
+      // gone by now (swapped back), and it was there when it mattered.
       BasicFileAttributes attributes = attributes(dir, name);
-      if (attributes != null && attributes.isSymbolicLink()) {
+      if (isLoop(e) || (attributes != null && attributes.isSymbolicLink())) {
         throw new DepotException(Problem.INVALID_PATH, "The path goes through a link.", e);
       }
       throw e;
@@ -241,6 +245,9 @@ final class Tree implements AutoCloseable {
         } catch (IOException ignored) {
           // the sweep removes it
         }
+        if (changedUnderfoot(e, () -> attributes(parent, name) != null)) {
+          throw new DepotException(Problem.INVALID_PATH, "The path changed while it was written.", e);
+        }
         throw e;
       }
       SecureDirectoryStream<Path> made = openDirectory(parent, name);
@@ -251,6 +258,39 @@ final class Tree implements AutoCloseable {
     } finally {
       CREATE.unlock();
     }
+  }
+
+  /** A check that may itself fail. */
+  interface Check {
+    boolean holds() throws IOException;
+  }
+
+  /**
+   * Whether a rename into an open directory failed because someone else changed the tree meanwhile,
+   * which makes it the client's path gone bad rather than the server's failure: the directory was
+   * removed under it (ENOENT), or another entry took the name (a link or a file: ENOTDIR, EISDIR,
+   * EEXIST). Not when the server's own permissions or filesystems are the cause.
+   */
+  static boolean changedUnderfoot(IOException e, Check nameTaken) throws IOException {
+    if (e instanceof AccessDeniedException || e instanceof java.nio.file.AtomicMoveNotSupportedException) {
+      return false;
+    }
+    if (e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException
+        || e instanceof java.nio.file.DirectoryNotEmptyException || e instanceof NotDirectoryException) {
+      return true;
+    }
+    // rename(2)'s errors for a target that is not what it was: ENOTEMPTY, ENOTDIR, EISDIR (Java keeps
+    // only strerror's text for them). The name may have changed again since, so a look now is a
+    // fallback, not the test.
+    String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : "";
+    return reason.contains("Directory not empty") || reason.contains("Not a directory") || reason.contains("Is a directory")
+        || nameTaken.holds();
+  }
+
+  /** Whether {@code e} is ELOOP: an open with O_NOFOLLOW met a symbolic link. */
+  static boolean isLoop(FileSystemException e) {
+    String reason = e.getReason();
+    return reason != null && reason.contains("symbolic link");
   }
 
   /** The attributes of {@code name} in {@code dir} itself (a link is not followed), or null if absent. */
