@@ -130,7 +130,7 @@ start_depot() { # $1 = nofsync|fsync
     -Ddepot.results-dir="$DEPOT_DIR/results" -Ddepot.max-file-size=20GiB -Ddepot.min-free-space=1GiB \
     -Ddepot.fsync=$fsync \
     -jar "$ROOT/target/payara-micro.jar" --deploy "${DEPOT_WAR:-$ROOT/target/depot.war}" --port "$DEPOT_PORT" \
-    --rootdir "$DEPOT_DIR/root" --nocluster --maxhttpthreads "${DEPOT_MAX_HTTP_THREADS:-1024}" --postbootcommandfile "$ROOT/docker/payara/micro-post-boot.asadmin" \
+    --rootdir "$DEPOT_DIR/root" --nocluster --maxhttpthreads "${DEPOT_MAX_HTTP_THREADS:-1024}" --postbootcommandfile "$ROOT/docker/payara/depot.asadmin" \
     > "$WORK/logs/depot-$1.log" 2>&1 &
   DEPOT_PID=$!
   local i
