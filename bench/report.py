@@ -48,14 +48,20 @@ def med(values):
     return statistics.median(values) if values else None
 
 
+def fmt0(fmt, v):
+    """fmt.format(v), without the sign of a value that rounds to zero ("-0")."""
+    s = fmt.format(v)
+    return s.lstrip("-") if float(s) == 0 else s
+
+
 def spread(values, fmt="{:.2f}"):
     values = [v for v in values if v is not None]
     if not values:
         return "–"
     m = statistics.median(values)
     if len(values) == 1:
-        return fmt.format(m)
-    return f"{fmt.format(m)} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+        return fmt0(fmt, m)
+    return f"{fmt0(fmt, m)} ({fmt0(fmt, min(values))}–{fmt0(fmt, max(values))})"
 
 
 def f2(v):
@@ -265,15 +271,17 @@ class Report:
                 growth[r["server"]][size] = rss / 1024 if rss is not None else None
                 print(f"| {SERVER.get(r['server'], r['server'])} | {human(size)} | {r['wall']} | "
                       f"{size / wall / 1e6:.0f} | {f2(cpu / (size / GIB)) if cpu is not None else '–'} | "
-                      f"{rss / 1024:.0f} | {heap / 1024:.0f} | {int(r['wb']) / size:.2f} | {r['ok']} | {self.load([r])} |")
+                      f"{fmt0('{:.0f}', rss / 1024)} | {fmt0('{:.0f}', heap / 1024)} | {int(r['wb']) / size:.2f} | {r['ok']} | "
+                      f"{self.load([r])} |")
         print()
         for s, by_size in growth.items():
             if len(by_size) >= 2 and None not in by_size.values():
                 small, big = min(by_size), max(by_size)
                 d = by_size[big] - by_size[small]
                 word = "met" if d <= 64 else "missed"
-                self.targets.append((f"RSS growth {human(big)} − RSS growth {human(small)} (MiB)", s, f"{d:.0f}", "≤ 64", word))
-                print(f"{SERVER[s]}: RSS growth for {human(big)} − for {human(small)} = {d:.0f} MiB (target ≤ 64: {word})")
+                d0 = fmt0("{:.0f}", d)
+                self.targets.append((f"RSS growth {human(big)} − RSS growth {human(small)} (MiB)", s, d0, "≤ 64", word))
+                print(f"{SERVER[s]}: RSS growth for {human(big)} − for {human(small)} = {d0} MiB (target ≤ 64: {word})")
         print()
 
     def write_amplification(self):

@@ -551,11 +551,13 @@ log "load average after: $(cat /proc/loadavg)"
 
 python3 "$HERE/report.py" "$RAW" > "$WORK/results.md"
 if [[ $JFR == 1 ]]; then
-  for f in "$WORK"/jfr/*.jfr; do
-    [[ -f $f ]] || continue
-    b=${f##*/}; b=${b%.jfr}
-    python3 "$HERE/report.py" jfr "$f" --since "$(awk -F'\t' -v p="${b#*-}" '$1 == "#jfr_since" && $2 == p {print $3}' "$RAW")" \
-      --title "${b%%-*}, phase ${b#*-}" >> "$WORK/results.md" || log "no JFR summary for $f"
+  for PHASE in $MODES; do
+    for srv in $SERVERS; do
+      f="$WORK/jfr/$srv-$PHASE.jfr"
+      [[ -f $f ]] || { log "no JFR recording $f"; continue; }
+      python3 "$HERE/report.py" jfr "$f" --since "$(awk -F'\t' -v p="$PHASE" '$1 == "#jfr_since" && $2 == p {print $3}' "$RAW")" \
+        --title "$srv, phase $PHASE" >> "$WORK/results.md" || log "no JFR summary for $f"
+    done
   done
 fi
 cat "$WORK/results.md"
