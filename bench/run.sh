@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Depot upload benchmark: Depot on Payara Micro and on WildFly, side by side with nginx (WebDAV PUT), dd
-# and a discarding sink, in one run on one machine. Not part of the test gate (BenchScriptTest only
-# checks that this script parses and that the files it names exist). Method: docs/benchmarks.md.
+# and a discarding sink, in one run on one machine. Not part of the test gate (BenchScriptTest checks
+# that it parses, that the files it names exist and that it starts both servers as the build does).
+# Method: docs/benchmarks.md.
 #
 #   bench/run.sh [options]
 #     -s SIZES     single-upload sizes (default "100M 1G"; suffixes as head -c: K M G)
@@ -373,10 +374,13 @@ said_sha() {
 # Delete what the last run stored (Depot's through its API, so its rows go too) and flush dirty pages,
 # so each run starts from the same state. Outside every timing.
 settle() {
-  local srv
+  local srv left
   for srv in "${!PID[@]}"; do
     awk -F'\t' -v s="$srv" -v b="${BASE[$srv]}/files/" '$1 == s {print b $2}' "$STORED_LIST" |
       xargs -r -n 64 curl -s -X DELETE > /dev/null || true
+    # Depot's own files (the store marker, the temp directory) start with .depot-
+    left=$(find "${RESULTS[$srv]}" -type f -not -path '*/.depot-*' | wc -l)
+    [[ $left == 0 ]] || log "warning: $left files left in Depot's results directory on $srv after the DELETEs"
   done
   : > "$STORED_LIST"
   rm -rf "$NGINX_ROOT/put/"* "$DD_DIR"
