@@ -3,8 +3,6 @@ package dev.depot.files.control;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
-import java.io.InputStream;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -61,31 +59,26 @@ public final class ClientDigests {
     return expected.isEmpty();
   }
 
-  /** Wraps a body so that the digests SHA-256 does not cover are computed while it is read. */
-  public Verifier verifier(InputStream body) {
-    return new Verifier(body);
+  /** The digests to compute beside SHA-256 (which the storage engine computes anyway), then compare. */
+  public Verifier verifier() {
+    return new Verifier();
   }
 
-  /** Computes what is needed while the body is read, then compares. */
+  /** Computes what is needed while the body is stored, then compares. */
   public final class Verifier {
-    private final InputStream stream;
     private final Map<String, MessageDigest> computed = new LinkedHashMap<>();
 
-    private Verifier(InputStream body) {
-      InputStream in = body;
+    private Verifier() {
       for (Expected e : expected) {
         if (!e.algorithm().equals("SHA-256") && !computed.containsKey(e.algorithm())) {
-          MessageDigest md = messageDigest(e.algorithm());
-          computed.put(e.algorithm(), md);
-          in = new DigestInputStream(in, md);
+          computed.put(e.algorithm(), messageDigest(e.algorithm()));
         }
       }
-      this.stream = in;
     }
 
-    /** The body to read instead of the original. */
-    public InputStream stream() {
-      return stream;
+    /** The digests to update with every byte of the body (in the storage engine's hashing pass). */
+    public List<MessageDigest> digests() {
+      return List.copyOf(computed.values());
     }
 
     /**

@@ -133,8 +133,8 @@ public class Uploads {
   }
 
   private Stored stage(Target target, Upload upload, InputStream body) throws IOException {
-    ClientDigests.Verifier digests = upload.digests().verifier(body);
-    try (StagedBlob staged = target.store().stage(digests.stream(), settings.maxFileSize())) {
+    ClientDigests.Verifier digests = upload.digests().verifier();
+    try (StagedBlob staged = target.store().stage(body, settings.maxFileSize(), digests.digests())) {
       if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
         throw new DepotException(Problem.UPLOAD_INCOMPLETE,
             "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");

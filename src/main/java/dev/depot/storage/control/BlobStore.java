@@ -26,12 +26,19 @@ public interface BlobStore {
   /**
    * Streams {@code source} to a new staged blob.
    *
+   * @param also further digests to compute over the same bytes, in the same pass (a client's MD5 or
+   *     SHA-512); SHA-256 is always computed
    * @param maxBytes stop and fail with {@link DepotException} ({@code UPLOAD_TOO_LARGE}) once more bytes than this arrive
    * @throws IOException only for failures <em>reading</em> {@code source} (the caller decides what
    *     they mean); storage failures are {@link DepotException}s
    *     ({@code INSUFFICIENT_STORAGE} or {@code STORAGE_FAILURE}). On any failure nothing is left behind.
    */
-  StagedBlob stage(InputStream source, long maxBytes) throws IOException;
+  StagedBlob stage(InputStream source, long maxBytes, java.util.List<java.security.MessageDigest> also) throws IOException;
+
+  /** {@link #stage(InputStream, long, java.util.List)} with SHA-256 only. */
+  default StagedBlob stage(InputStream source, long maxBytes) throws IOException {
+    return stage(source, maxBytes, java.util.List.of());
+  }
 
   /**
    * Fails fast, before any byte is read, if {@code key} cannot be written (a link on the way, a

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -37,8 +38,8 @@ public final class FileSystemBlobStore implements BlobStore {
 
   private static final Logger LOG = Logger.getLogger(FileSystemBlobStore.class.getName());
 
-  /** Copy buffer: large enough that syscalls and digest calls are amortised, small enough to not matter. */
-  static final int BUFFER_SIZE = 256 * 1024;
+  /** Buffer for reading stored files again (digests). */
+  static final int BUFFER_SIZE = DigestingCopy.BUFFER_SIZE;
 
   /** Forces a file or a directory to disk; tests swap it to make fsync fail. */
   interface Syncer {
@@ -87,7 +88,7 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   @Override
-  public StagedBlob stage(InputStream source, long maxBytes) throws IOException {
+  public StagedBlob stage(InputStream source, long maxBytes, List<MessageDigest> also) throws IOException {
     String name = Staging.name(Staging.UPLOAD);
     Path file = store.temp().resolve(name);
     boolean done = false;
@@ -96,28 +97,15 @@ public final class FileSystemBlobStore implements BlobStore {
     try {
       temp = temp();
       out = create(temp, name);
-      MessageDigest sha256 = sha256();
-      byte[] buffer = new byte[BUFFER_SIZE];
-      ByteBuffer view = ByteBuffer.wrap(buffer);
-      long total = 0;
-      int n;
-      while ((n = fill(source, buffer)) > 0) { // read failures propagate: they are the source's
-        total += n;
-        if (total > maxBytes) {
-          throw new DepotException(Problem.UPLOAD_TOO_LARGE, "The file is larger than the limit of " + maxBytes + " bytes.");
-        }
-        sha256.update(buffer, 0, n);
-        view.clear().limit(n);
-        write(out, view);
-      }
+      DigestingCopy.Result copied = DigestingCopy.copy(source, out, maxBytes, also, fsync);
       if (fsync) {
-        syncer.force(out, false);
+        syncer.force(out, false); // what the background flushes left: the tail, and the file's metadata
       }
       out.close();
       BasicFileAttributes attributes = Tree.attributes(temp, name);
       done = true;
-      return new StagedBlob(file, name, total, HexFormat.of().formatHex(sha256.digest()), mtimeNs(attributes));
-    } catch (SourceFailure e) {
+      return new StagedBlob(file, name, copied.size(), HexFormat.of().formatHex(copied.sha256()), mtimeNs(attributes));
+    } catch (DigestingCopy.SourceFailure e) {
       throw e.getCause();
     } catch (IOException e) {
       throw storageFailure(e);
@@ -411,48 +399,6 @@ public final class FileSystemBlobStore implements BlobStore {
   private static void removeEmpty(Tree.Parent parent) {
     if (!parent.created().isEmpty()) {
       Tree.removeEmpty(parent);
-    }
-  }
-
-  /** An {@link IOException} of the source (the request body), told apart from storage failures. */
-  private static final class SourceFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    SourceFailure(IOException cause) {
-      super(cause);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
-    }
-  }
-
-  /**
-   * Reads until the buffer is full or the stream ends; returns the bytes read (0 at the end). The
-   * sources hand out far less than the buffer per read (a part stream a few KiB, the container's request
-   * stream one network read), and one {@code write(2)} plus one digest call per few KiB cost more than
-   * the bytes themselves (docs/benchmarks.md, "Tuning").
-   */
-  private static int fill(InputStream source, byte[] buffer) throws SourceFailure {
-    int filled = 0;
-    try {
-      while (filled < buffer.length) {
-        int n = source.read(buffer, filled, buffer.length - filled);
-        if (n < 0) {
-          break;
-        }
-        filled += n;
-      }
-    } catch (IOException e) {
-      throw new SourceFailure(e);
-    }
-    return filled;
-  }
-
-  private static void write(FileChannel out, ByteBuffer data) throws IOException {
-    while (data.hasRemaining()) {
-      out.write(data);
     }
   }
 
