@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pins the behaviour Depot relies on from commons-fileupload2 (a milestone release): parts stream in
- * order straight to their destination, caps hold, malformed bodies are refused. Surefire runs with a
- * 96 MiB heap (pom.xml), so a part or field that got buffered would fail these tests.
+ * Pins the multipart behaviour Depot promises (its own {@link MultipartReader}; the parser itself is
+ * compared with fileupload2 in {@code MultipartReaderDifferentialTest}): parts stream in order straight
+ * to their destination, caps hold, malformed bodies are refused. Surefire runs with a 96 MiB heap
+ * (pom.xml), so a part or field that got buffered would fail these tests.
  */
 class MultipartUploadsTest {
 
