@@ -238,8 +238,9 @@ final class MultipartReader {
   }
 
   /**
-   * Moves the unconsumed bytes (fewer than a delimiter: callers have used up all decided ones) to the
-   * front and reads once from the body; false at its end.
+   * Moves the unconsumed bytes to the front and reads once from the body; false at its end. Callers
+   * come here only when nothing decided is left (no match, {@code head == scan} in content, {@code
+   * head == tail} elsewhere), so fewer than a delimiter's length of bytes move.
    */
   private boolean fill() throws IOException {
     if (eof) {
@@ -249,7 +250,6 @@ final class MultipartReader {
       System.arraycopy(buf, head, buf, 0, tail - head);
       tail -= head;
       scan -= head;
-      match = match >= 0 ? match - head : -1;
       head = 0;
     }
     int n;
