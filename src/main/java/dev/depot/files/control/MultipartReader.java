@@ -14,14 +14,13 @@ import java.util.Objects;
  * delimiter. Nothing is held but one buffer ({@value #BUFFER_SIZE} bytes) and the header block of the
  * part being opened (at most {@code maxHeaderSize}); nothing is written anywhere.
  *
- * <p><b>The scan.</b> A part's content ends at the delimiter {@code CRLF "--" boundary}. It is found
- * with Boyer–Moore–Horspool: the byte under the window's last position decides how far the window
- * may jump (the delimiter's length, up to 74 bytes, for a byte the delimiter does not hold), so random
- * content is looked at once per ~length bytes, not byte by byte. Every position left of {@code scan}
- * is known not to start a delimiter and is never looked at again; the bytes there are the part's and
- * are copied straight from the buffer into the caller's array. Only the last (length − 1) bytes of a
- * fill stay undecided (they may be the start of a delimiter that the next read completes); they move
- * to the front of the buffer before the next read. A match is a delimiter wherever it stands, even
+ * <p><b>The scan.</b> A part's content ends at the delimiter {@code CRLF "--" boundary}, found by
+ * {@link DelimiterSearch} (Boyer–Moore–Horspool, or a CR scan eight bytes at a time for short
+ * boundaries). Every position left of {@code scan} is known not to start a delimiter and is never
+ * looked at again; the bytes there are the part's and are copied straight from the buffer into the
+ * caller's array. At most the last (length − 1) bytes read stay undecided (they may begin a delimiter
+ * that the next read completes); they move to the front of the buffer before the next read, so a
+ * delimiter split across reads is found whole. A match is a delimiter wherever it stands, even
  * followed by other characters (RFC 2046 §5.1.1: "it is sufficient that the boundary appear in its
  * entirety following the CRLF"); what must follow it is then checked.
  *
@@ -36,15 +35,14 @@ import java.util.Objects;
  */
 final class MultipartReader {
 
-  /** The buffer: the storage engine asks for 256 KiB per write, and the delimiter adds at most 74. */
+  /** The buffer: as large as the storage engine's writes, so a part can hand out nearly a whole one per read. */
   static final int BUFFER_SIZE = 256 * 1024;
 
   /** RFC 2046 §5.1.1: a boundary has 1 to 70 characters. */
   static final int MAX_BOUNDARY = 70;
 
   private final InputStream in;
-  private final byte[] delimiter;
-  private final int[] shift = new int[256];
+  private final DelimiterSearch search;
   private final byte[] buf;
   private final int maxHeaderSize;
 
@@ -59,14 +57,9 @@ final class MultipartReader {
 
   private MultipartReader(InputStream in, String boundary, int maxHeaderSize, int bufferSize) {
     this.in = in;
-    this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    this.search = new DelimiterSearch(("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
     this.maxHeaderSize = maxHeaderSize;
-    this.buf = new byte[Math.max(bufferSize, 2 * delimiter.length)];
-    int m = delimiter.length;
-    Arrays.fill(shift, m);
-    for (int i = 0; i < m - 1; i++) {
-      shift[delimiter[i] & 0xff] = m - 1 - i;
-    }
+    this.buf = new byte[Math.max(bufferSize, 2 * search.length())];
     buf[0] = '\r'; // the CRLF the first delimiter may lack
     buf[1] = '\n';
     tail = 2;
@@ -130,24 +123,12 @@ final class MultipartReader {
     return boundary;
   }
 
-  /** Horspool: moves {@code scan} as far right as the bytes read allow, or sets {@code match}. */
+  /** Moves {@code scan} as far right as the bytes read allow, or sets {@code match}. */
   private void search() {
-    final byte[] b = buf;
-    final byte[] d = delimiter;
-    final int last = d.length - 1;
-    final byte lastByte = d[last];
-    final int stop = tail - d.length;
-    int i = scan;
-    while (i <= stop) {
-      byte c = b[i + last];
-      if (c == lastByte && b[i] == '\r' && Arrays.equals(b, i + 1, i + last, d, 1, last)) {
-        match = i;
-        scan = i;
-        return;
-      }
-      i += shift[c & 0xff];
+    scan = search.find(buf, scan, tail);
+    if (scan <= tail - search.length()) {
+      match = scan;
     }
-    scan = i;
   }
 
   /** Copies content bytes known to be the part's; -1 once the part's delimiter line was read. */
@@ -189,7 +170,7 @@ final class MultipartReader {
 
   /** After the delimiter: {@code "--"} (the close delimiter), or transport padding and CRLF. */
   private void endOfPart() throws IOException {
-    head = match + delimiter.length;
+    head = match + search.length();
     match = -1;
     inContent = false;
     int c = nextByte();
