@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pins the behaviour Depot relies on from commons-fileupload2 (a milestone release): parts stream in
- * order straight to their destination, caps hold, malformed bodies are refused. Surefire runs with a
- * 96 MiB heap (pom.xml), so a part or field that got buffered would fail these tests.
+ * Pins the multipart behaviour Depot promises (its own {@link MultipartReader}; the parser itself is
+ * compared with fileupload2 in {@code MultipartReaderDifferentialTest}): parts stream in order straight
+ * to their destination, caps hold, malformed bodies are refused. Surefire runs with a 96 MiB heap
+ * (pom.xml), so a part or field that got buffered would fail these tests.
  */
 class MultipartUploadsTest {
 
@@ -169,6 +170,76 @@ class MultipartUploadsTest {
 
     assertProblem(Problem.INVALID_PATH, () -> cut.storeAll(new MultipartUploads.Body(text(body), CONTENT_TYPE, -1)));
     assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void aBodyThatBreaksOffIsAnIncompleteUploadAndLeavesNoPartialFile() {
+    InputStream breaking = new InputStream() {
+      private final InputStream start = concat(text(fileHeader("f", "cut.bin")), new RandomBytes(5, 1 << 20));
+
+      @Override
+      public int read() throws IOException {
+        int b = start.read();
+        if (b < 0) {
+          throw new IOException("connection reset by peer");
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = start.read(b, off, len);
+        if (n < 0) {
+          throw new IOException("connection reset by peer");
+        }
+        return n;
+      }
+    };
+
+    assertProblem(Problem.UPLOAD_INCOMPLETE, () -> cut.storeAll(new MultipartUploads.Body(breaking, CONTENT_TYPE, -1)));
+    assertFalse(Files.exists(root.resolve("cut.bin")));
+    assertEquals(0, tempFiles());
+  }
+
+  @Test
+  void aFileIsStoredUnderTheBaseNameOfItsFilenameStarOrItsPlainFilename() throws IOException {
+    String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"C:\\Users\\me\\a.txt\"\r\n\r\nA\r\n"
+        + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"ete.txt\"; filename*=UTF-8''%C3%A9t%C3%A9.txt\r\n\r\nB\r\n"
+        + "--" + BOUNDARY + "--\r\n";
+
+    List<Uploads.Stored> stored = cut.storeAll(new MultipartUploads.Body(text(body), CONTENT_TYPE, -1));
+
+    assertEquals(List.of("a.txt", "\u00e9t\u00e9.txt"), stored.stream().map(s -> s.file().getPath()).toList());
+    assertEquals("C:\\Users\\me\\a.txt", stored.get(0).file().getOriginalFilename());
+    assertEquals("B", Files.readString(root.resolve("\u00e9t\u00e9.txt")));
+  }
+
+  @Test
+  void everyDigestLineOfAPartIsChecked() {
+    String good = "sha-256=:" + java.util.Base64.getEncoder().encodeToString(sha256("x")) + ":";
+    String wrong = "sha-256=:" + java.util.Base64.getEncoder().encodeToString(sha256("y")) + ":";
+    String body = fileHeader("f", "d.txt").replace("\r\n\r\n", "\r\nContent-Digest: " + good + "\r\nContent-Digest: " + wrong + "\r\n\r\n")
+        + "x\r\n--" + BOUNDARY + "--\r\n";
+
+    assertProblem(Problem.DIGEST_MISMATCH, () -> cut.storeAll(new MultipartUploads.Body(text(body), CONTENT_TYPE, -1)));
+    assertFalse(Files.exists(root.resolve("d.txt")));
+  }
+
+  @Test
+  void aNestedMultipartFieldIsRefusedRatherThanDroppedAsText() {
+    String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"\r\nContent-Type: multipart/mixed; boundary=inner\r\n\r\n"
+        + "--inner\r\nContent-Disposition: file; filename=\"a.txt\"\r\n\r\nA\r\n--inner--\r\n"
+        + "--" + BOUNDARY + "--\r\n";
+
+    assertProblem(Problem.MALFORMED_MULTIPART, () -> cut.storeAll(new MultipartUploads.Body(text(body), CONTENT_TYPE, -1)));
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String field(String name, String value) {
