@@ -230,6 +230,17 @@ public class ListingPlanServerIT {
     }
   }
 
+  /** The result column of the path in EclipseLink's page query ("PATH AS aN"). */
+  private static final int PATH_COLUMN = pathColumn();
+
+  private static int pathColumn() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("PATH AS a(\\d+)").matcher(ECLIPSELINK_PAGE);
+    if (!m.find()) {
+      throw new AssertionError("no PATH column in " + ECLIPSELINK_PAGE);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   private static List<String> page(PreparedStatement page, String prefix, String after, int limit) throws SQLException {
     PrefixRange range = PrefixRange.of(prefix);
     page.setString(1, after);
@@ -242,7 +253,7 @@ public class ListingPlanServerIT {
     List<String> paths = new ArrayList<>();
     try (ResultSet rows = page.executeQuery()) {
       while (rows.next()) {
-        paths.add(rows.getString(6)); // PATH AS a6
+        paths.add(rows.getString(PATH_COLUMN));
       }
     }
     return paths;
