@@ -1,10 +1,15 @@
 package dev.depot.config;
 
+import dev.depot.access.control.Grants;
+import dev.depot.access.control.JwtVerifier;
+import dev.depot.access.control.LinkSigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -40,6 +45,19 @@ public class DepotSettings {
   public static final String MAX_PATH_DEPTH = "depot.max-path-depth";
   public static final String MIN_TRANSFER_RATE = "depot.min-transfer-rate";
   public static final String MIN_TRANSFER_RATE_WINDOW = "depot.min-transfer-rate-window";
+  public static final String GRANTS = "depot.grants";
+  public static final String ANONYMOUS_READ = "depot.anonymous-read";
+  public static final String LINK_KEYS = "depot.link-keys";
+  public static final String LINK_MAX_EXPIRY = "depot.link-max-expiry";
+  public static final String ALLOWED_ORIGINS = "depot.allowed-origins";
+  public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
+  public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
+  public static final String JWT_ISSUER = "mp.jwt.verify.issuer";
+  public static final String JWT_AUDIENCES = "mp.jwt.verify.audiences";
+  public static final String JWT_CLOCK_SKEW = "mp.jwt.verify.clock.skew";
+
+  /** The default of {@code depot.grants}: the three roles over the whole tree. */
+  public static final Grants DEFAULT_GRANTS = Grants.parse(Grants.DEFAULTS);
 
   /** Name of the default staging folder inside the results directory (same filesystem). */
   public static final String DEFAULT_TEMP_DIR_NAME = ".depot-tmp";
@@ -52,6 +70,9 @@ public class DepotSettings {
   private final Map<String, String> problems = new ConcurrentHashMap<>();
 
   private final Function<String, Optional<String>> source;
+  /** A random link key for this process, used while {@code depot.link-keys} is not set. */
+  private final List<byte[]> processLinkKeys = List.of(randomKey());
+  private final Map<String, Memo<?>> memos = new ConcurrentHashMap<>();
 
   public DepotSettings() {
     this(DepotSettings::raw);
@@ -185,7 +206,88 @@ public class DepotSettings {
     maxPathDepth();
     minTransferRate();
     minTransferRateWindow();
+    grants();
+    linkSigner();
+    linkMaxExpiry();
+    allowedOrigins();
+    jwtVerifier();
     return new TreeMap<>(problems);
+  }
+
+  /**
+   * {@code depot.grants}: who may read, write and delete under which prefix, one grant a line or
+   * separated by {@code ;} (syntax: {@code dev.depot.access.control.Grants}). Defaults to {@value
+   * Grants#DEFAULTS}. With {@code depot.anonymous-read=true} (default false), anyone may read
+   * everything besides.
+   */
+  public Grants grants() {
+    Grants grants = value(GRANTS, memo(GRANTS, Grants::parse), DEFAULT_GRANTS);
+    return anonymousRead() ? grants.withAnonymousRead() : grants;
+  }
+
+  /** {@code depot.anonymous-read}: everyone, signed in or not, may read every file. Defaults to false. */
+  public boolean anonymousRead() {
+    return value(ANONYMOUS_READ, DepotSettings::bool, false);
+  }
+
+  /**
+   * {@code depot.link-keys}: the secrets signed links are signed with, comma-separated, each at least
+   * 32 bytes ({@code base64:…} or text); the first signs, all verify, so a new key goes first and the
+   * old one stays second until its links have expired. Defaults to a random key made at start: links
+   * then stop working at a restart and are not shared between instances.
+   */
+  public LinkSigner linkSigner() {
+    List<byte[]> keys = secret(LINK_KEYS, memo(LINK_KEYS, LinkSigner::parseKeys), processLinkKeys);
+    return new LinkSigner(keys);
+  }
+
+  /** {@code depot.link-max-expiry}: the longest a signed link may live. Defaults to P7D. */
+  public java.time.Duration linkMaxExpiry() {
+    return value(LINK_MAX_EXPIRY, DepotSettings::positiveDuration, java.time.Duration.ofDays(7));
+  }
+
+  /**
+   * {@code depot.allowed-origins}: other web origins ({@code https://app.example.com}, comma-separated)
+   * whose pages may send unsafe requests; Depot's own origin always may. Defaults to none.
+   */
+  public Set<String> allowedOrigins() {
+    return value(ALLOWED_ORIGINS, DepotSettings::origins, Set.of());
+  }
+
+  /**
+   * Bearer token verification, from the MicroProfile JWT keys: {@code mp.jwt.verify.publickey} (PEM,
+   * JWK or JWKS text) or {@code mp.jwt.verify.publickey.location} (a file or {@code file:} URL of one),
+   * {@code mp.jwt.verify.issuer}, {@code mp.jwt.verify.audiences} (comma-separated) and {@code
+   * mp.jwt.verify.clock.skew} (seconds, default 60). Empty, and bearer tokens refused, while no key is
+   * set.
+   */
+  public Optional<JwtVerifier> jwtVerifier() {
+    Optional<String> keyText = source.apply(JWT_PUBLIC_KEY).filter(v -> !v.isBlank());
+    Optional<String> location = source.apply(JWT_PUBLIC_KEY_LOCATION).filter(v -> !v.isBlank());
+    if (keyText.isEmpty() && location.isEmpty()) {
+      valid(JWT_PUBLIC_KEY);
+      return Optional.empty();
+    }
+    String issuer = source.apply(JWT_ISSUER).filter(v -> !v.isBlank()).map(String::strip).orElse(null);
+    String audiences = source.apply(JWT_AUDIENCES).orElse("");
+    java.time.Duration skew = value(JWT_CLOCK_SKEW, DepotSettings::duration, java.time.Duration.ofSeconds(60));
+    String config = keyText.orElse("") + "\n@" + location.orElse("") + "\n" + issuer + "\n" + audiences + "\n" + skew;
+    try {
+      JwtVerifier verifier = memo(JWT_PUBLIC_KEY, text -> {
+        String keys = keyText.isPresent() ? keyText.get() : readKeyFile(location.get());
+        return new JwtVerifier(JwtVerifier.Settings.of(keys, issuer, audiences, skew));
+      }).apply(config);
+      lastGood.put(JWT_PUBLIC_KEY, verifier);
+      valid(JWT_PUBLIC_KEY);
+      return Optional.of(verifier);
+    } catch (IllegalArgumentException e) {
+      if (reportedInvalid.put(JWT_PUBLIC_KEY, config) == null) {
+        LOG.warning(() -> "Invalid bearer token key settings: " + e.getMessage());
+      }
+      problems.put(JWT_PUBLIC_KEY, "invalid bearer token key (" + e.getMessage() + ")"
+          + (lastGood.containsKey(JWT_PUBLIC_KEY) ? "; keeping the last good one" : "; bearer tokens are refused"));
+      return Optional.ofNullable((JwtVerifier) lastGood.get(JWT_PUBLIC_KEY));
+    }
   }
 
   /**
@@ -207,8 +309,17 @@ public class DepotSettings {
     return source.apply(RESULTS_DIR).filter(v -> !v.isBlank()).isPresent();
   }
 
-  @SuppressWarnings("unchecked")
   private <T> T value(String key, Function<String, T> parser, T defaultValue) {
+    return value(key, parser, defaultValue, false);
+  }
+
+  /** Like {@link #value} for a secret: its text never reaches a log or the settings report. */
+  private <T> T secret(String key, Function<String, T> parser, T defaultValue) {
+    return value(key, parser, defaultValue, true);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T value(String key, Function<String, T> parser, T defaultValue, boolean secret) {
     Optional<String> raw = source.apply(key);
     if (raw.isEmpty() || raw.get().isBlank()) {
       lastGood.remove(key);
@@ -223,12 +334,62 @@ public class DepotSettings {
     } catch (IllegalArgumentException e) {
       T kept = (T) lastGood.getOrDefault(key, defaultValue);
       if (!raw.get().equals(reportedInvalid.put(key, raw.get()))) {
-        LOG.warning(() -> "Invalid " + key + " '" + raw.get() + "': " + e.getMessage() + "; keeping " + kept);
+        LOG.warning(() -> "Invalid " + key + (secret ? "" : " '" + raw.get() + "'") + ": " + e.getMessage()
+            + "; keeping " + (secret ? "the last good value" : kept));
       }
       problems.put(key, "invalid value (" + e.getMessage() + "); keeping the "
           + (lastGood.containsKey(key) ? "last good value" : "default"));
       return kept;
     }
+  }
+
+  /**
+   * Parses a setting once per distinct text: grants, keys and token settings are read on every
+   * request, and parsing them each time would be waste (a key file would be read per request).
+   */
+  @SuppressWarnings("unchecked")
+  private <T> Function<String, T> memo(String key, Function<String, T> parser) {
+    return text -> {
+      Memo<T> memo = (Memo<T>) memos.get(key);
+      if (memo != null && memo.text().equals(text)) {
+        return memo.value();
+      }
+      T value = parser.apply(text);
+      memos.put(key, new Memo<>(text, value));
+      return value;
+    };
+  }
+
+  private record Memo<T>(String text, T value) {}
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  private static String readKeyFile(String location) {
+    try {
+      Path path = location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+      return java.nio.file.Files.readString(path);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read " + JWT_PUBLIC_KEY_LOCATION + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  static Set<String> origins(String text) {
+    Set<String> origins = new java.util.LinkedHashSet<>();
+    for (String part : text.split(",")) {
+      String origin = part.strip();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!origin.matches("https?://[^/?#\\s]+")) {
+        throw new IllegalArgumentException("'" + origin + "' is not an origin like https://host[:port]");
+      }
+      origins.add(origin.toLowerCase(java.util.Locale.ROOT));
+    }
+    return Set.copyOf(origins);
   }
 
   private void valid(String key) {

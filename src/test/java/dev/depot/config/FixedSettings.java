@@ -20,10 +20,16 @@ public class FixedSettings extends DepotSettings {
   public long minTransferRate = 0;
   public java.time.Duration minTransferRateWindow = java.time.Duration.ofSeconds(60);
   public boolean resultsDirConfigured = true;
+  public String grants = dev.depot.access.control.Grants.DEFAULTS;
 
   public FixedSettings(Path results) {
     this.results = results;
     this.temp = results.resolve(DEFAULT_TEMP_DIR_NAME);
+  }
+
+  @Override
+  public dev.depot.access.control.Grants grants() {
+    return dev.depot.access.control.Grants.parse(grants);
   }
 
   @Override

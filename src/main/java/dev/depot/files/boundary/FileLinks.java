@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
  * UriBuilder.path} would read {@code {…}} in a file name as a template and keep {@code %xx} as if
  * already encoded.
  */
-final class FileLinks {
+public final class FileLinks {
 
   private FileLinks() {}
 
-  static URI of(UriInfo uriInfo, String key) {
+  public static URI of(UriInfo uriInfo, String key) {
     StringBuilder path = new StringBuilder("files");
     for (String segment : key.split("/")) {
       path.append('/').append(encodeSegment(segment));

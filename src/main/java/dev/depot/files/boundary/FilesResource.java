@@ -1,5 +1,8 @@
 package dev.depot.files.boundary;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.Permission;
+import dev.depot.storage.control.StoragePaths;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
@@ -47,6 +50,7 @@ public class FilesResource {
   @Inject Downloads downloads;
   @Inject Listings listings;
   @Inject Removals removals;
+  @Inject AccessPolicy access;
   @Context UriInfo uriInfo;
 
   @PUT
@@ -60,6 +64,7 @@ public class FilesResource {
       @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       @BeanParam WriteHeaders conditions,
       InputStream body) {
+    access.require(Permission.WRITE, StoragePaths.key(path)); // before a byte of the body is read
     Uploads.Stored stored =
         uploads.storeBody(
             new Uploads.Upload(
@@ -79,6 +84,7 @@ public class FilesResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       InputStream body) {
+    access.requireSomewhere(Permission.WRITE); // each part's path is checked as it arrives
     List<StoredFileJson> files =
         multipart.storeAll(new MultipartUploads.Body(body, contentType, ContentLength.declared(contentLength, transferEncoding))).stream()
             .map(stored -> StoredFileJson.of(stored.file()))
@@ -89,12 +95,14 @@ public class FilesResource {
   @GET
   @Path("{path: .+}")
   public Response download(@PathParam("path") String path, @Context HttpHeaders headers) {
+    access.require(Permission.READ, StoragePaths.key(path));
     return DownloadResponses.get(downloads.open(path), headers, uriInfo);
   }
 
   @HEAD
   @Path("{path: .+}")
   public Response head(@PathParam("path") String path, @Context HttpHeaders headers) {
+    access.require(Permission.READ, StoragePaths.key(path));
     return DownloadResponses.head(downloads.describe(path), headers);
   }
 
@@ -102,6 +110,7 @@ public class FilesResource {
   @Produces(MediaType.APPLICATION_JSON)
   public FileListJson list(
       @QueryParam("prefix") String prefix, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+    access.requireSomewhere(Permission.READ); // and the listing holds only what the caller may read
     Listings.Page page = listings.list(prefix, limit(limit), cursor);
     return new FileListJson(page.items().stream().map(StoredFileJson::of).toList(), page.next().orElse(null));
   }
@@ -109,6 +118,7 @@ public class FilesResource {
   @DELETE
   @Path("{path: .+}")
   public Response delete(@PathParam("path") String path, @BeanParam WriteHeaders conditions) {
+    access.require(Permission.DELETE, StoragePaths.key(path));
     removals.remove(path, conditions.precondition());
     return Response.noContent().build();
   }

@@ -1,5 +1,8 @@
 package dev.depot.files.boundary;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.Permission;
+import dev.depot.storage.control.StoragePaths;
 import dev.depot.files.control.Downloads;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -18,11 +21,13 @@ import jakarta.ws.rs.core.MediaType;
 public class MetadataResource {
 
   @Inject Downloads downloads;
+  @Inject AccessPolicy access;
 
   @GET
   @Path("{path: .+}")
   @Produces(MediaType.APPLICATION_JSON)
   public StoredFileJson get(@PathParam("path") String path) {
+    access.require(Permission.READ, StoragePaths.key(path));
     return StoredFileJson.of(downloads.describe(path));
   }
 }

@@ -65,7 +65,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
    */
   static Response.ResponseBuilder problem(Problem problem, String detail, UriInfo uriInfo) {
     String instance = uriInfo != null ? uriInfo.getRequestUri().getRawPath() : null;
-    return Response.status(problem.status()).type(PROBLEM_JSON).entity(body(problem, detail, instance));
+    Response.ResponseBuilder answer = Response.status(problem.status()).type(PROBLEM_JSON).entity(body(problem, detail, instance));
+    if (problem.status() == 401) {
+      // RFC 9110 §11.6.1: a 401 names the schemes that would do. Bad bearer tokens say so (RFC 6750 §3).
+      answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"depot\", charset=\"UTF-8\"");
+      answer.header(HttpHeaders.WWW_AUTHENTICATE, problem == Problem.INVALID_CREDENTIALS && detail != null && detail.startsWith("The bearer token")
+          ? "Bearer realm=\"depot\", error=\"invalid_token\""
+          : "Bearer realm=\"depot\"");
+    }
+    return answer;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.depot.files.boundary;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.Permission;
 import dev.depot.files.control.MultipartUploads;
 import dev.depot.storage.control.StoragePaths;
 import dev.depot.files.control.Uploads;
@@ -35,6 +37,7 @@ public class SeedUploadsResource {
 
   @Inject Uploads uploads;
   @Inject MultipartUploads multipart;
+  @Inject AccessPolicy access;
   @Context UriInfo uriInfo;
 
   @POST
@@ -46,6 +49,7 @@ public class SeedUploadsResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam(ContentLength.TRANSFER_ENCODING) String transferEncoding,
       InputStream body) {
+    access.requireSomewhere(Permission.WRITE); // the part's path is checked as it arrives
     Uploads.Stored stored =
         multipart.storeOne(new MultipartUploads.Body(body, contentType, ContentLength.declared(contentLength, transferEncoding)), SEED_FILE_FIELD);
     return Response.ok(new SeedUploadJson(stored.file().getOriginalFilename(), stored.file().getSize()))
@@ -66,6 +70,7 @@ public class SeedUploadsResource {
       @BeanParam WriteHeaders conditions,
       InputStream body) {
     String key = StoragePaths.join(filedir, filename);
+    access.require(Permission.WRITE, key);
     Uploads.Stored stored =
         uploads.storeBody(
             new Uploads.Upload(

@@ -3,7 +3,8 @@ package dev.depot.files.boundary;
 import dev.depot.storage.entity.StoredFile;
 
 /** A stored file as the API shows it; sizes in bytes, sha256 lowercase hex, times ISO-8601 UTC. */
-public record StoredFileJson(String path, long size, String sha256, String contentType, String created, String modified) {
+public record StoredFileJson(
+    String path, long size, String sha256, String contentType, String created, String modified, String createdBy, String modifiedBy) {
 
   static StoredFileJson of(StoredFile file) {
     return new StoredFileJson(
@@ -12,6 +13,8 @@ public record StoredFileJson(String path, long size, String sha256, String conte
         file.getSha256(),
         file.getContentType(),
         file.getCreated().toString(),
-        file.getModified().toString());
+        file.getModified().toString(),
+        file.getCreatedBy(),
+        file.getModifiedBy());
   }
 }

@@ -3,7 +3,9 @@
  * (byte ranges, entity tags, conditional requests, HTTP dates, Content-Disposition), and the one
  * exception mapper that turns every failure into {@code application/problem+json} (RFC 9457), and the
  * one servlet filter that refuses dot-segments before a server re-routes them. Must not
- * touch {@code java.nio.file} or the {@code EntityManager}; it delegates to the control layer. Only
+ * touch {@code java.nio.file} or the {@code EntityManager}; it delegates to the control layer. Every
+ * resource method asks {@code AccessPolicy} before it reads a request body ({@code /links} makes the
+ * signed links {@code dev.depot.access} verifies). Only
  * portable JAX-RS API is used (no Jersey or RESTEasy types), so the WAR runs on either.
  */
 package dev.depot.files.boundary;

@@ -116,7 +116,7 @@ public class Downloads {
       return storedFiles.record(
               key, new StoredFiles.Bytes(content.size(), sha256, file.getStoreId(), content.mtimeNs()),
               file.getContentType(), file.getOriginalFilename(), Instant.now().truncatedTo(ChronoUnit.MICROS),
-              new WritePrecondition(WritePrecondition.Versions.of(Set.of(file.getSha256())), null))
+              new WritePrecondition(WritePrecondition.Versions.of(Set.of(file.getSha256())), null), null)
           .file();
     } catch (DepotException e) {
       if (e.is(Problem.PRECONDITION_FAILED)) {

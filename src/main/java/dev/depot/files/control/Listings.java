@@ -1,5 +1,7 @@
 package dev.depot.files.control;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.Permission;
 import dev.depot.storage.control.StoragePaths;
 import dev.depot.storage.control.StoredFiles;
 
@@ -14,6 +16,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +35,11 @@ public class Listings {
   /** Largest page; a larger {@code limit} is capped to it. */
   public static final int MAX_LIMIT = 1000;
 
+  /** Most rows one request looks at while skipping rows the caller may not read; the page then ends early. */
+  static final int MAX_SCANNED = 10 * MAX_LIMIT;
+
   @Inject StoredFiles storedFiles;
+  @Inject AccessPolicy access;
 
   /** One page, and the cursor of the next one if there may be more. */
   public record Page(List<StoredFile> items, Optional<String> next) {}
@@ -54,6 +61,9 @@ public class Listings {
     }
     int size = limit == null ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT);
     String after = cursor == null || cursor.isEmpty() ? "" : decode(cursor);
+    if (!access.allowsAllBelow(Permission.READ, p.substring(0, p.lastIndexOf('/') + 1))) {
+      return readablePage(p, after, size);
+    }
     // One row more than asked tells whether another page exists, so the last page has no cursor.
     List<StoredFile> rows = storedFiles.page(p, after, size + 1);
     if (rows.size() <= size) {
@@ -61,6 +71,35 @@ public class Listings {
     }
     List<StoredFile> page = rows.subList(0, size);
     return new Page(List.copyOf(page), Optional.of(encode(page.get(size - 1).getPath())));
+  }
+
+  /**
+   * A page of only the rows the caller may read, for a caller whose grants cover part of the prefix.
+   * Rows it may not read are skipped, at most {@link #MAX_SCANNED} of them a request: past that the page
+   * ends early with a cursor after the last row looked at, so a sparse listing costs bounded work per
+   * request and stays correct page by page.
+   */
+  private Page readablePage(String prefix, String after, int size) {
+    List<StoredFile> visible = new ArrayList<>();
+    String last = after;
+    int scanned = 0;
+    while (scanned < MAX_SCANNED) {
+      List<StoredFile> rows = storedFiles.page(prefix, last, MAX_LIMIT);
+      for (StoredFile row : rows) {
+        if (visible.size() == size) {
+          return new Page(List.copyOf(visible), Optional.of(encode(last)));
+        }
+        scanned++;
+        last = row.getPath();
+        if (access.allows(Permission.READ, row.getPath())) {
+          visible.add(row);
+        }
+      }
+      if (rows.size() < MAX_LIMIT) {
+        return new Page(List.copyOf(visible), Optional.empty());
+      }
+    }
+    return new Page(List.copyOf(visible), Optional.of(encode(last)));
   }
 
   static String encode(String path) {

@@ -1,5 +1,7 @@
 package dev.depot.files.control;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.Permission;
 import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
@@ -40,6 +42,7 @@ public class MultipartUploads {
   @Inject Uploads uploads;
   @Inject DepotSettings settings;
   @Inject SpaceAdmission admission;
+  @Inject AccessPolicy access;
 
   /** The request as the boundary received it. */
   public record Body(InputStream stream, String contentType, long contentLength) {}
@@ -101,6 +104,9 @@ public class MultipartUploads {
   private Uploads.Stored storePart(FormPart part, String dir) throws IOException {
     String name = part.filename().strip();
     String key = StoragePaths.join(dir, StoragePaths.baseName(name));
+    // The paths of a multipart body are known only as its parts arrive: each is checked before its
+    // bytes are read (the request as a whole was checked for some write permission before the body).
+    access.require(Permission.WRITE, key);
     // A part may carry its own digest headers; they are verified like a request's.
     ClientDigests digests =
         ClientDigests.fromHeaders(

@@ -1,5 +1,7 @@
 package dev.depot.files.control;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.LinkSigner;
 import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
@@ -48,6 +50,7 @@ public class Uploads {
   @Inject SpaceAdmission admission;
   @Inject PathLocks locks;
   @Inject Stores stores;
+  @Inject AccessPolicy access;
 
   /**
    * What to store: where, from what stream, and what the client said about it — including what it
@@ -91,7 +94,7 @@ public class Uploads {
    */
   public Stored store(Upload upload) throws IOException {
     Target target = target(upload);
-    long max = settings.maxFileSize();
+    long max = maxFileSize();
     try (SpaceAdmission.Ticket ticket = admission.admit(target.store().attachment().root(), upload.declaredLength(), max)) {
       InputStream body = ticket.watch(MinimumRate.guard(upload.body(), settings.minTransferRate(), settings.minTransferRateWindow()));
       return stage(target, upload, body);
@@ -124,7 +127,7 @@ public class Uploads {
     FileSystemBlobStore store = stores.current();
     store.checkWritable(key);
     contentType(upload.contentType()); // refuse a bad one before reading the body
-    long max = settings.maxFileSize();
+    long max = maxFileSize();
     if (upload.declaredLength() > max) {
       throw new DepotException(Problem.UPLOAD_TOO_LARGE, "The file is larger than the limit of " + max + " bytes.");
     }
@@ -134,7 +137,7 @@ public class Uploads {
 
   private Stored stage(Target target, Upload upload, InputStream body) throws IOException {
     ClientDigests.Verifier digests = upload.digests().verifier();
-    try (StagedBlob staged = target.store().stage(body, settings.maxFileSize(), digests.digests())) {
+    try (StagedBlob staged = target.store().stage(body, maxFileSize(), digests.digests())) {
       if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
         throw new DepotException(Problem.UPLOAD_INCOMPLETE,
             "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
@@ -160,7 +163,7 @@ public class Uploads {
       BlobStore.Publication publication = store.publish(staged, key);
       Stored stored;
       try {
-        stored = record(key, bytes, contentType, originalFilename, upload.precondition());
+        stored = record(key, bytes, contentType, originalFilename, upload.precondition(), access.caller().actor());
       } catch (RuntimeException e) {
         Optional<StoredFiles.Recorded> committed = committedAnyway(key, bytes, e);
         if (committed.isEmpty()) {
@@ -179,18 +182,19 @@ public class Uploads {
     }
   }
 
-  private Stored record(String key, StoredFiles.Bytes bytes, String contentType, String originalFilename, WritePrecondition precondition) {
+  private Stored record(
+      String key, StoredFiles.Bytes bytes, String contentType, String originalFilename, WritePrecondition precondition, String actor) {
     // Databases keep microseconds (PostgreSQL, H2 TIMESTAMP(6)): truncate first, so the answer holds
     // the very instant a later read of the row returns.
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     StoredFiles.Recorded row;
     try {
-      row = storedFiles.record(key, bytes, contentType, originalFilename, now, precondition);
+      row = storedFiles.record(key, bytes, contentType, originalFilename, now, precondition, actor);
     } catch (StoredFiles.PathTakenException e) {
       // A row for this path was committed after record() looked: read it now, in a new transaction, and
       // check the precondition against it (a create-only write then fails with 412, an unconditional one
       // replaces it) rather than answering 500 for a write that can succeed.
-      row = storedFiles.record(key, bytes, contentType, originalFilename, now, precondition);
+      row = storedFiles.record(key, bytes, contentType, originalFilename, now, precondition, actor);
     }
     return new Stored(row.file(), row.created());
   }
@@ -229,6 +233,16 @@ public class Uploads {
       LOG.log(Level.WARNING, "The earlier copy of " + key + " in store " + earlierStore
           + " could not be removed; recovery reports it as a stale copy", e);
     }
+  }
+
+  /**
+   * The largest file this request may store: {@code depot.max-file-size}, or less when the request
+   * came with a signed PUT link that names a smaller {@code maxSize}.
+   */
+  private long maxFileSize() {
+    long max = settings.maxFileSize();
+    LinkSigner.Link link = access.caller().link();
+    return link != null && link.maxSize() != null ? Math.min(max, link.maxSize()) : max;
   }
 
   private void checkPrecondition(String key, WritePrecondition precondition) {

@@ -281,7 +281,7 @@ public class Recovery {
         storedFiles.record(
             key, new StoredFiles.Bytes(size, sha256, findings.store().id(), mtimeNs),
             row.map(StoredFile::getContentType).orElse(ADOPTED_CONTENT_TYPE),
-            row.map(StoredFile::getOriginalFilename).orElse(null), Instant.now().truncatedTo(ChronoUnit.MICROS), unchanged);
+            row.map(StoredFile::getOriginalFilename).orElse(null), Instant.now().truncatedTo(ChronoUnit.MICROS), unchanged, null);
       }
     } catch (StoredFiles.PathTakenException e) {
       LOG.log(Level.FINE, "Another writer recorded " + key + " meanwhile; its row stays", e);

@@ -144,11 +144,15 @@ public class StoredFiles {
       String contentType,
       String originalFilename,
       Instant now,
-      WritePrecondition precondition) {
+      WritePrecondition precondition,
+      String actor) {
     Optional<StoredFile> existing = findByPath(path);
     precondition.check(existing);
     StoredFile file = existing.orElseGet(() -> new StoredFile(path, now));
     file.describe(bytes.size(), bytes.sha256(), contentType, originalFilename, now);
+    if (actor != null || existing.isEmpty()) {
+      file.writtenBy(actor, existing.isEmpty());
+    }
     file.locate(bytes.storeId(), bytes.fileMtimeNs());
     try {
       if (existing.isEmpty()) {

@@ -105,6 +105,13 @@ public class StoredFile {
   @Column(name = "file_mtime_ns")
   private Long fileMtimeNs;
 
+  /** Who stored the path first, and who wrote its current bytes (issue 13); null when unknown (older rows, adopted files). */
+  @Column(name = "created_by")
+  private String createdBy;
+
+  @Column(name = "modified_by")
+  private String modifiedBy;
+
   @Version private long version;
 
   protected StoredFile() {}
@@ -124,6 +131,22 @@ public class StoredFile {
     this.contentType = contentType;
     this.originalFilename = originalFilename;
     this.modified = utc(now);
+  }
+
+  /** Names who wrote the bytes just described; the first writer of a new row is also its creator. */
+  public void writtenBy(String actor, boolean newRow) {
+    this.modifiedBy = actor;
+    if (newRow) {
+      this.createdBy = actor;
+    }
+  }
+
+  public String getCreatedBy() {
+    return createdBy;
+  }
+
+  public String getModifiedBy() {
+    return modifiedBy;
   }
 
   /** Where the bytes are, and their fingerprint (see {@link #getFileMtimeNs()}). */

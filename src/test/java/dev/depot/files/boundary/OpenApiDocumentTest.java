@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentTest {
 
   /** Every resource class of the API. */
-  static final List<Class<?>> RESOURCES = List.of(FilesResource.class, MetadataResource.class, SeedUploadsResource.class);
+  static final List<Class<?>> RESOURCES = List.of(FilesResource.class, MetadataResource.class, SeedUploadsResource.class, LinksResource.class,
+      dev.depot.access.boundary.SessionsResource.class);
 
   @Test
   void documentIsValidOpenApi() throws IOException {

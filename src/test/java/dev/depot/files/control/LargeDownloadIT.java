@@ -50,7 +50,7 @@ class LargeDownloadIT {
 
   @Deployment
   static WebArchive deployment() {
-    return Deployments.war().addClasses(Api.class, Api.Reply.class, Deployments.class, ItDirs.class);
+    return Deployments.withTestClients();
   }
 
   @Inject StoredFiles storedFiles;
@@ -72,7 +72,7 @@ class LargeDownloadIT {
     java.time.Instant mtime = Files.getLastModifiedTime(file).toInstant();
     storedFiles.record(
         path, new StoredFiles.Bytes(SIZE, sha256, stores.currentAttachment().id(), mtime.getEpochSecond() * 1_000_000_000L + mtime.getNano()),
-        "application/octet-stream", null, Instant.now(), WritePrecondition.NONE);
+        "application/octet-stream", null, Instant.now(), WritePrecondition.NONE, "it");
     Api api = new Api(base);
     try {
       warmUp(api, prefix + "/warm-up"); // first requests load classes; not the download's cost

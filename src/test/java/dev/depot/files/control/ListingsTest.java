@@ -6,6 +6,7 @@ import static dev.depot.problem.Problems.assertProblem;
 import dev.depot.problem.Problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -40,5 +41,32 @@ class ListingsTest {
   void limitBelowOneIsRejected() {
     Listings listings = new Listings();
     assertProblem(Problem.INVALID_PARAMETER, () -> listings.list("", 0, null));
+  }
+
+  @Test
+  void aCallerWithGrantsOnPartOfThePrefixGetsOnlyWhatItMayReadPageByPage() {
+    dev.depot.config.FixedSettings settings = new dev.depot.config.FixedSettings(java.nio.file.Path.of("/nonexistent"));
+    settings.grants = "group:team-a r team-a/";
+    dev.depot.storage.control.InMemoryStoredFiles rows = new dev.depot.storage.control.InMemoryStoredFiles();
+    for (int i = 0; i < 2500; i++) {
+      String path = (i % 10 == 0 ? "team-a/" : "team-b/") + String.format("%05d", i);
+      rows.rows.put(path, new dev.depot.storage.entity.StoredFile(path, java.time.Instant.EPOCH));
+    }
+    Listings listings = new Listings();
+    listings.storedFiles = rows;
+    listings.access = dev.depot.access.control.AccessPolicy.forCaller(settings,
+        dev.depot.access.control.Caller.user("alice", java.util.Set.of("team-a"), dev.depot.access.control.Caller.Via.BASIC));
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      Listings.Page page = listings.list("team-", 100, cursor);
+      page.items().forEach(f -> seen.add(f.getPath()));
+      cursor = page.next().orElse(null);
+      pages++;
+    } while (cursor != null && pages < 100);
+    assertEquals(250, seen.size(), "every team-a file, once");
+    assertEquals(seen.stream().sorted().distinct().toList(), seen, "in order, none twice");
+    assertTrue(seen.stream().allMatch(p -> p.startsWith("team-a/")), "nothing of team-b");
   }
 }

@@ -56,6 +56,7 @@ class MultipartUploadsTest {
     cut.uploads = uploads;
     cut.settings = settings;
     cut.admission = uploads.admission;
+    cut.access = uploads.access;
   }
 
   @Test

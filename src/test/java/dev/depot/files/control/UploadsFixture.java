@@ -1,9 +1,15 @@
 package dev.depot.files.control;
 
+import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.Caller;
 import dev.depot.storage.control.StorageFixture;
+import java.util.Set;
 
 /** An {@link Uploads} (and friends) for unit tests, wired as CDI would wire them. */
 public final class UploadsFixture {
+
+  /** The caller of the unit tests' uploads: a member of depot-writer, which the default grants let write anywhere. */
+  public static final Caller WRITER = Caller.user("tester", Set.of(Caller.ROLE_WRITER), Caller.Via.BASIC);
 
   private UploadsFixture() {}
 
@@ -14,6 +20,7 @@ public final class UploadsFixture {
     uploads.admission = storage.admission();
     uploads.locks = storage.locks;
     uploads.stores = storage.stores;
+    uploads.access = AccessPolicy.forCaller(storage.settings, WRITER);
     return uploads;
   }
 

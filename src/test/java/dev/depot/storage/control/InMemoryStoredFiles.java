@@ -31,6 +31,15 @@ public class InMemoryStoredFiles extends StoredFiles {
   }
 
   @Override
+  public java.util.List<StoredFile> page(String prefix, String after, int limit) {
+    return rows.values().stream()
+        .filter(r -> r.getPath().startsWith(prefix) && r.getPath().compareTo(after) > 0)
+        .sorted(java.util.Comparator.comparing(StoredFile::getPath))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public boolean delete(String path) {
     return rows.remove(path) != null;
   }
@@ -83,7 +92,7 @@ public class InMemoryStoredFiles extends StoredFiles {
   @Override
   public Recorded record(
       String path, Bytes bytes, String contentType, String originalFilename, Instant now,
-      WritePrecondition precondition) {
+      WritePrecondition precondition, String actor) {
     RuntimeException failure = failNextCommit;
     if (failure != null) {
       failNextCommit = null;
@@ -98,6 +107,9 @@ public class InMemoryStoredFiles extends StoredFiles {
     }
     StoredFile file = existing != null ? existing : new StoredFile(path, now);
     file.describe(bytes.size(), bytes.sha256(), contentType, originalFilename, now);
+    if (actor != null || existing == null) {
+      file.writtenBy(actor, existing == null);
+    }
     file.locate(bytes.storeId(), bytes.fileMtimeNs());
     rows.put(path, file);
     RuntimeException afterCommit = failAfterNextCommit;

@@ -82,8 +82,9 @@ public class ListingPlanServerIT {
    * taken from pg_stat_activity; PostgresqlServerIT checks that the server still sends exactly this.
    * EclipseLink binds the ESCAPE character too.
    */
-  public static final String ECLIPSELINK_PAGE = "SELECT ID AS a1, content_type AS a2, CREATED AS a3, file_mtime_ns AS a4,"
-      + " MODIFIED AS a5, original_filename AS a6, PATH AS a7, SHA256 AS a8, size_bytes AS a9, store_id AS a10, VERSION AS a11"
+  public static final String ECLIPSELINK_PAGE = "SELECT ID AS a1, content_type AS a2, CREATED AS a3, created_by AS a4, file_mtime_ns AS a5,"
+      + " MODIFIED AS a6, modified_by AS a7, original_filename AS a8, PATH AS a9, SHA256 AS a10, size_bytes AS a11, store_id AS a12,"
+      + " VERSION AS a13"
       + " FROM stored_file"
       + " WHERE ((((PATH > ?) AND (PATH >= ?)) AND (PATH < ?)) AND PATH LIKE ? ESCAPE ?) ORDER BY PATH LIMIT ? OFFSET ?";
 
@@ -92,8 +93,8 @@ public class ListingPlanServerIT {
    * row limit as {@code fetch first ? rows only} and the escape character as a literal. (The WildFly
    * suite runs on H2, so this one is read from Hibernate's source, not from a server.)
    */
-  static final String HIBERNATE_PAGE = "select sf1_0.id,sf1_0.content_type,sf1_0.created,sf1_0.file_mtime_ns,sf1_0.modified,"
-      + "sf1_0.original_filename,sf1_0.path,sf1_0.sha256,sf1_0.size_bytes,sf1_0.store_id,sf1_0.version from stored_file sf1_0"
+  static final String HIBERNATE_PAGE = "select sf1_0.id,sf1_0.content_type,sf1_0.created,sf1_0.created_by,sf1_0.file_mtime_ns,sf1_0.modified,"
+      + "sf1_0.modified_by,sf1_0.original_filename,sf1_0.path,sf1_0.sha256,sf1_0.size_bytes,sf1_0.store_id,sf1_0.version from stored_file sf1_0"
       + " where sf1_0.path>? and sf1_0.path>=? and sf1_0.path<? and sf1_0.path like ? escape '!'"
       + " order by sf1_0.path fetch first ? rows only";
 
