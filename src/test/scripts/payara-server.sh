@@ -4,6 +4,7 @@
 #         PostgreSQL schema $DB_SCHEMA in $DB_NAME on $DB_HOST:$DB_PORT, so that Depot's migrations create
 #         its tables; then start-domain with docker/payara/depot.asadmin as the post-boot command file,
 #         given the same environment variables an operator (or the Docker image) would give it.
+#         Then the test users (it-users.sh) in the file realm.
 #   down: stop-domain.
 # The results directory is $IT_DIR/results. Everything the server logs stays in the domain folder;
 # the last lines are printed when starting fails.
@@ -49,6 +50,9 @@ case "$action" in
       exit 1
     fi
     echo "payara-server: domain $DOMAIN started with $COMMAND_FILE"
+    # The suite's realm users, in the domain's file realm, as an admin would create them.
+    bash "$(dirname "$0")/it-users.sh" asadmin "$asadmin" "$ADMIN_PORT" "$IT_DIR/users"
+    echo "payara-server: test users created in the file realm"
     ;;
   down)
     stop

@@ -49,6 +49,7 @@ class BenchScriptTest {
     }
     assertTrue(missing.isEmpty(), "bench/run.sh names files that do not exist: " + missing);
     assertTrue(seen.contains("docker/payara/depot.asadmin"), "the command file the run command uses: " + seen);
+    assertTrue(seen.contains("src/main/run/dev-account.sh"), "the run command's development account: " + seen);
   }
 
   @Test
@@ -74,7 +75,10 @@ class BenchScriptTest {
           "run.sh starts Payara Micro without the run command's " + key.group(1));
     }
     assertFalse(keys.isEmpty());
-    assertTrue(script.contains("--postbootcommandfile \"$ROOT/docker/payara/depot.asadmin\""));
+    // the run command's post-boot file, made as the build makes it: the command file plus the development account
+    assertTrue(script.contains("src/main/run/dev-account.sh\" \"$ROOT/docker/payara/depot.asadmin\""), "run.sh makes the run command's post-boot file");
+    assertTrue(script.contains("--postbootcommandfile \"$dir/run/post-boot.asadmin\""));
+    assertTrue(pom.contains("<value>${project.build.directory}/depot-run/post-boot.asadmin</value>"), "the run command uses that file too");
   }
 
   @Test

@@ -16,13 +16,56 @@ import java.time.Duration;
 public final class Api {
 
   private final URI base;
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http;
+  /** The Authorization header every request gets unless it has its own; null for an anonymous client. */
+  private final String authorization;
 
+  /** A client signed in as {@link Users#WRITER}, who may read, write and delete everywhere. */
   public Api(URL deploymentUrl) {
+    this(base(deploymentUrl), Users.get(Users.WRITER).basic(), newClient());
+  }
+
+  private Api(URI base, String authorization, HttpClient http) {
+    this.base = base;
+    this.authorization = authorization;
+    this.http = http;
+  }
+
+  private static URI base(URL deploymentUrl) {
     URI app = Deployments.loopback(deploymentUrl);
     String path = app.getPath().endsWith("/") ? app.getPath() : app.getPath() + "/";
-    this.base = app.resolve(path + "api/");
+    return app.resolve(path + "api/");
+  }
+
+  private static HttpClient newClient() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** The same server, as test user {@code name} (Basic credentials, see {@link Users}). */
+  public Api as(String name) {
+    return new Api(base, Users.get(name).basic(), http);
+  }
+
+  /** The same server with this Authorization header on every request (a bearer token, bad credentials). */
+  public Api withAuthorization(String header) {
+    return new Api(base, header, http);
+  }
+
+  /** The same server without credentials. */
+  public Api anonymous() {
+    return new Api(base, null, http);
+  }
+
+  /** The Authorization header this client sends, null when anonymous (for raw-socket and curl requests). */
+  public String authorization() {
+    return authorization;
+  }
+
+  private HttpRequest authorized(HttpRequest request) {
+    if (authorization == null || request.headers().firstValue("Authorization").isPresent()) {
+      return request;
+    }
+    return HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", authorization).build();
   }
 
   /** The API URL of {@code relative}, taken as it is: no dot-segment normalisation, no encoding. */
@@ -39,7 +82,7 @@ public final class Api {
 
   public Reply send(HttpRequest request) {
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> response = http.send(authorized(request), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Reply(
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
@@ -56,7 +99,7 @@ public final class Api {
   /** Sends a request and hands back the whole response, headers included, body as the handler reads it. */
   public <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      return http.send(request, body);
+      return http.send(authorized(request), body);
     } catch (IOException e) {
       throw new AssertionError("request failed: " + request.method() + " " + request.uri(), e);
     } catch (InterruptedException e) {

@@ -21,6 +21,16 @@ public final class Deployments {
   }
 
   /**
+   * The deployment of an in-container test that talks HTTP to its own server: {@link #war()} with the
+   * suite's client classes and the test users they sign in as.
+   */
+  public static WebArchive withTestClients(Class<?>... more) {
+    return war().addClasses(Api.class, Api.Reply.class, Deployments.class, Users.class, Users.User.class, ItDirs.class)
+        .addClasses(more)
+        .addAsResource("it-users.txt");
+  }
+
+  /**
    * Arquillian's URL of the deployment, pointed at loopback: the Payara Micro adapter reports the
    * machine's network address, and tests talk to 127.0.0.1 only.
    */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depot.config.DepotSettings;
 import dev.depot.it.Api;
+import dev.depot.it.Users;
 import dev.depot.it.Deployments;
 import dev.depot.it.Digests;
 import dev.depot.it.ItDirs;
@@ -57,7 +58,7 @@ class LimitsIT {
 
   @Deployment
   static WebArchive deployment() {
-    return Deployments.war().addClasses(Api.class, Api.Reply.class, Deployments.class, Digests.class, ItDirs.class, Multipart.class,
+    return Deployments.withTestClients(Digests.class, Multipart.class,
         RandomBytes.class, RawHttp.class, RawHttp.Connection.class, RawHttp.Response.class, ServerKind.class);
   }
 
@@ -93,7 +94,8 @@ class LimitsIT {
   /** Runs curl, returns {status, body}. */
   private String[] curl(String... args) throws Exception {
     Path out = Files.createTempFile(work, "curl-", ".out");
-    List<String> command = new ArrayList<>(List.of("curl", "-sS", "-o", out.toString(), "-w", "%{http_code}"));
+    List<String> command =
+        new ArrayList<>(List.of("curl", "-sS", "-u", Users.get(Users.WRITER).colonPair(), "-o", out.toString(), "-w", "%{http_code}"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -262,11 +264,11 @@ class LimitsIT {
         boolean serverReadsTheChunks = ServerKind.current() == ServerKind.PAYARA && lengthFirst;
         for (Endpoint e : endpoints(name, bytes)) {
           String label = e.method() + " " + e.target() + " with " + framing.replace("\r\n", "; ");
-          String head = e.method() + " " + app() + e.target() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + e.contentType()
+          String head = e.method() + " " + app() + e.target() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Content-Type: " + e.contentType()
               + "\r\n" + framing + "\r\n";
           // The next request on the connection, right after the last chunk: answered only if the server
           // framed the body by its chunks; a body framed by the bogus length would swallow it or end early.
-          String next = "GET " + app() + "api/metadata/" + e.key() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+          String next = "GET " + app() + "api/metadata/" + e.key() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Connection: close\r\n\r\n";
           try (RawHttp.Connection connection = new RawHttp.Connection(server, Duration.ofSeconds(30))) {
             if (serverReadsTheChunks) {
               connection.send(concat(head.getBytes(StandardCharsets.ISO_8859_1), RawHttp.chunked(e.body()),
@@ -335,7 +337,7 @@ class LimitsIT {
     for (Endpoint e : endpoints) {
       String label = e.method() + " " + e.target() + " on " + ServerKind.current();
       try (RawHttp.Connection connection = new RawHttp.Connection(server, Duration.ofSeconds(20))) {
-        connection.send(e.method() + " " + app() + e.target() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + e.contentType()
+        connection.send(e.method() + " " + app() + e.target() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Content-Type: " + e.contentType()
             + "\r\nContent-Length: " + declared + "\r\nExpect: 100-continue\r\n\r\n");
         RawHttp.Response answer = answer(connection, label); // a SocketTimeoutException here: no answer without the body
         if (ServerKind.current() == ServerKind.PAYARA) {
@@ -351,7 +353,7 @@ class LimitsIT {
         assertEquals(code, Json.createReader(new StringReader(answer.text())).readObject().getString("code"), label);
 
         // Instead of the body, a request that would be answered 200 if the server read it as one.
-        connection.send("GET " + app() + "api/files/" + witness + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        connection.send("GET " + app() + "api/files/" + witness + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "\r\n");
         boolean closed = connection.closesWithoutAnswer(Duration.ofSeconds(3)); // an answer to it fails the test
         if (ServerKind.current() == ServerKind.WILDFLY) {
           assertTrue(closed, label + ": WildFly keeps a connection whose announced body it never read");

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.depot.config.DepotSettings;
 import dev.depot.storage.entity.StoredFile;
 import dev.depot.it.Api;
+import dev.depot.it.Users;
 import dev.depot.it.Deployments;
 import dev.depot.it.Digests;
 import dev.depot.it.ItDirs;
@@ -55,8 +56,7 @@ class StorageFaultsIT {
 
   @Deployment
   static WebArchive deployment() {
-    return Deployments.war()
-        .addClasses(Api.class, Api.Reply.class, Deployments.class, Digests.class, ItDirs.class, Multipart.class,
+    return Deployments.withTestClients(Digests.class, Multipart.class,
             RandomBytes.class, RawHttp.class, Health.class);
   }
 
@@ -152,7 +152,7 @@ class StorageFaultsIT {
       boolean chunked = random.nextBoolean();
       String framing = chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n";
       if (i % 2 == 0) {
-        String head = "PUT " + app + "api/files/" + prefix + "/put-" + i + ".bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        String head = "PUT " + app + "api/files/" + prefix + "/put-" + i + ".bin HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE
             + framing + "Content-Type: application/octet-stream\r\n\r\n";
         RawHttp.sendAndAbort(server, head, body, random.nextInt(head.length() + body.length), chunked);
       } else {
@@ -161,7 +161,7 @@ class StorageFaultsIT {
             .file("f", "second-" + i + ".bin", RandomBytes.of(2000 + i, 200_000));
         byte[] bytes = multipart.toBytes();
         completeParts.put(prefix + "/first-" + i + ".bin", first);
-        String head = "POST " + app + "api/files HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (chunked ? framing : "Content-Length: " + bytes.length + "\r\n")
+        String head = "POST " + app + "api/files HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + (chunked ? framing : "Content-Length: " + bytes.length + "\r\n")
             + "Content-Type: " + multipart.contentType() + "\r\n\r\n";
         RawHttp.sendAndAbort(server, head, bytes, random.nextInt(head.length() + bytes.length - 10), chunked);
       }
@@ -230,7 +230,7 @@ class StorageFaultsIT {
     Path results = Path.of(System.getProperty(DepotSettings.RESULTS_DIR));
     try (java.net.Socket stalled = new java.net.Socket(server.getHost(), server.getPort())) {
       java.io.OutputStream out = stalled.getOutputStream();
-      out.write(("PUT " + app + "api/files/" + prefix + "/stalled.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n")
+      out.write(("PUT " + app + "api/files/" + prefix + "/stalled.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Content-Length: 1000000\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.write(new byte[100_000]);
       out.flush();
@@ -248,7 +248,7 @@ class StorageFaultsIT {
       steady.setSoTimeout(30_000);
       java.io.OutputStream out = steady.getOutputStream();
       int pieces = 8;
-      out.write(("PUT " + app + "api/files/" + prefix + "/steady.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + pieces * 1000
+      out.write(("PUT " + app + "api/files/" + prefix + "/steady.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Content-Length: " + pieces * 1000
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
       for (int i = 0; i < pieces; i++) { // 8 s in all: twice the read timeout, never idle for 1
         out.write(new byte[1000]);
@@ -322,7 +322,7 @@ class StorageFaultsIT {
     try (java.net.Socket slow = new java.net.Socket(server.getHost(), server.getPort())) {
       slow.setSoTimeout(20_000);
       java.io.OutputStream out = slow.getOutputStream();
-      out.write(("PUT " + app + "api/files/" + prefix + "/trickle.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n")
+      out.write(("PUT " + app + "api/files/" + prefix + "/trickle.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Content-Length: 100000\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       long started = System.nanoTime();
       try {
@@ -354,7 +354,7 @@ class StorageFaultsIT {
     String body = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\n";
     try (java.net.Socket client = new java.net.Socket(server.getHost(), server.getPort())) {
       java.io.OutputStream out = client.getOutputStream();
-      out.write(("POST " + app + "api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+      out.write(("POST " + app + "api/files HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Content-Type: multipart/form-data; boundary=b\r\n"
           + "Content-Length: " + (1L << 40) + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       long deadline = System.nanoTime() + 10_000_000_000L;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depot.it.Digests;
+import dev.depot.it.Users;
 import dev.depot.it.ItDirs;
 import dev.depot.it.RandomBytes;
 import java.io.IOException;
@@ -149,7 +150,7 @@ class CrashRecoveryIT {
     Files.createDirectories(results);
     String log = start("second", false);
 
-    HttpResponse<String> write = http.send(HttpRequest.newBuilder(server.resolve("depot/api/files/new.txt"))
+    HttpResponse<String> write = http.send(signedIn(server.resolve("depot/api/files/new.txt"))
         .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(503, write.statusCode(), write.body());
     assertTrue(write.body().contains("\"STORE_UNAVAILABLE\""), write.body());
@@ -178,8 +179,13 @@ class CrashRecoveryIT {
     }
   }
 
+  /** A request as the suite's writer (Depot takes no anonymous reads or writes). */
+  private static HttpRequest.Builder signedIn(java.net.URI uri) {
+    return HttpRequest.newBuilder(uri).header("Authorization", Users.get(Users.WRITER).basic());
+  }
+
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(server.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(signedIn(server.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private String start(String name) throws Exception {
@@ -250,7 +256,7 @@ class CrashRecoveryIT {
   }
 
   private int put(String path, byte[] body) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(server.resolve("depot/api/files/" + path))
+    HttpRequest request = signedIn(server.resolve("depot/api/files/" + path))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
@@ -259,7 +265,7 @@ class CrashRecoveryIT {
   private Socket startSlowUpload(String path) throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
     OutputStream out = socket.getOutputStream();
-    out.write(("PUT /depot/api/files/" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+    out.write(("PUT /depot/api/files/" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Transfer-Encoding: chunked\r\n\r\n")
         .getBytes(StandardCharsets.ISO_8859_1));
     byte[] chunk = RandomBytes.of(99, 1 << 20);
     out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));

@@ -37,8 +37,7 @@ class StoredFilesIT {
 
   @Deployment
   static WebArchive deployment() {
-    return Deployments.war()
-        .addClasses(Api.class, Api.Reply.class, Deployments.class, Digests.class, ItDirs.class, Multipart.class, RandomBytes.class);
+    return Deployments.withTestClients(Digests.class, Multipart.class, RandomBytes.class);
   }
 
   @Inject StoredFiles storedFiles;
