@@ -104,7 +104,7 @@ PAYARA_VERSION=$(pom_prop payara.version); WILDFLY_VERSION=$(pom_prop wildfly.ve
 WILDFLY_HOME="$ROOT/target/wildfly-$WILDFLY_VERSION"
 WAR=${DEPOT_WAR:-$ROOT/target/depot.war}
 NGINX_PID=""
-declare -A PID=() LAUNCHER=() BASE=() RESULTS=() HEALTH=() HOME_OF=()
+declare -A PID=() LAUNCHER=() BASE=() RESULTS=() HEALTH=() HOME_OF=() AUTH=()
 
 meta() { printf '#%s' "$1" >> "$RAW"; shift; printf '\t%s' "$@" >> "$RAW"; printf '\n' >> "$RAW"; }
 
@@ -209,6 +209,9 @@ start_nginx() {
 start_payara() { # MODE
   local mode=$1 dir="$WORK/payara/$1" fsync=true; [[ $1 == nofsync ]] && fsync=false
   rm -rf "$dir"; mkdir -p "$dir/results" "$dir/root"
+  # The run command's post-boot file: docker/payara/depot.asadmin plus its development account "dev"
+  bash "$ROOT/src/main/run/dev-account.sh" "$ROOT/docker/payara/depot.asadmin" "$dir/run" > /dev/null
+  AUTH[payara]="dev:$(cat "$dir/run/dev-password")"
   RESULTS[payara]="$dir/results"; BASE[payara]="http://127.0.0.1:$PAYARA_PORT/depot/api"
   HEALTH[payara]="http://127.0.0.1:$PAYARA_PORT/health/ready"
   log "starting Depot on Payara Micro $PAYARA_VERSION (depot.fsync=$fsync)"
@@ -216,7 +219,7 @@ start_payara() { # MODE
   "$JAVA" -Xmx"$DEPOT_HEAP" ${DEPOT_JAVA_OPTS:-} $(jfr_opts payara "$mode") \
     -Ddepot.results-dir="$dir/results" "${DEPOT_SETTINGS[@]}" -Ddepot.fsync=$fsync \
     -jar "$ROOT/target/payara-micro.jar" --deploy "$WAR" --contextroot depot --port "$PAYARA_PORT" \
-    --rootdir "$dir/root" --postbootcommandfile "$ROOT/docker/payara/depot.asadmin" --nocluster \
+    --rootdir "$dir/root" --postbootcommandfile "$dir/run/post-boot.asadmin" --nocluster \
     --maxhttpthreads "${DEPOT_MAX_HTTP_THREADS:-1024}" \
     > "$WORK/logs/payara-$mode.log" 2>&1 &
   PID[payara]=$!; LAUNCHER[payara]=$!; HOME_OF[payara]=$dir
@@ -257,6 +260,11 @@ start_wildfly() { # MODE
   local mode=$1 dir="$WORK/wildfly/$1" fsync=true; [[ $1 == nofsync ]] && fsync=false
   rm -rf "$dir"; mkdir -p "$dir/results" "$dir/deployments"
   cp -R "$WORK/wildfly/template/configuration" "$dir/"
+  # A writer in WildFly's ApplicationRealm, as an admin would add one with add-user.sh
+  local password; password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  echo "bench=$(printf 'bench:ApplicationRealm:%s' "$password" | md5sum | cut -d' ' -f1)" >> "$dir/configuration/application-users.properties"
+  echo "bench=depot-writer" >> "$dir/configuration/application-roles.properties"
+  AUTH[wildfly]="bench:$password"
   cp "$WAR" "$dir/deployments/depot.war"
   RESULTS[wildfly]="$dir/results"; BASE[wildfly]="http://127.0.0.1:$WILDFLY_PORT/depot/api"
   HEALTH[wildfly]="http://127.0.0.1:$WILDFLY_MGMT_PORT/health/ready"
@@ -291,7 +299,7 @@ await_depot() {
     kill -0 "${PID[$srv]}" 2>/dev/null || die "Depot on $srv died, see logs/${logf##*/}"
     [[ -z $failed ]] || ! grep -qs "$failed" "$logf" || die "Depot on $srv failed to deploy, see logs/${logf##*/}"
     if grep -qs "$ready" "$logf" &&
-      [[ $(curl -s -o /dev/null -w '%{http_code}' "${BASE[$srv]}/files?limit=1" || true) == 200 ]]; then
+      [[ $(curl -s -u "${AUTH[$srv]}" -o /dev/null -w '%{http_code}' "${BASE[$srv]}/files?limit=1" || true) == 200 ]]; then
       # Payara Micro may rebuild its listener once more after the post-boot file: three answers in a row.
       ok=$((ok + 1)); [[ $ok -ge 3 ]] && break
     else
@@ -346,6 +354,7 @@ stored_path() { # TOKEN NAME -> where the server keeps the upload called NAME
 upload() {
   local token=$1 file=$2 name=$3 out=${4:-$WORK/out} srv=${1%%:*}
   local -a c=(curl -sS -m "$CURL_MAX" -H 'Expect:' -o "$out.body" -D "$out.hdrs" -w '%{http_code}')
+  [[ $token != *:* ]] || c+=(-u "${AUTH[$srv]}")
   [[ -z ${RATE:-} ]] || c+=(--limit-rate "$RATE")
   : > "$out.body"
   [[ $token != *:* ]] || printf '%s\t%s\n' "$srv" "$(api_path "$token" "$name")" >> "$STORED_LIST"
@@ -377,7 +386,7 @@ settle() {
   local srv left
   for srv in "${!PID[@]}"; do
     awk -F'\t' -v s="$srv" -v b="${BASE[$srv]}/files/" '$1 == s {print b $2}' "$STORED_LIST" |
-      xargs -r -n 64 curl -s -X DELETE > /dev/null || true
+      xargs -r -n 64 curl -s -u "${AUTH[$srv]}" -X DELETE > /dev/null || true
     # Depot's own files (the store marker, the temp directory) start with .depot-
     left=$(find "${RESULTS[$srv]}" -type f -not -path '*/.depot-*' | wc -l)
     [[ $left == 0 ]] || log "warning: $left files left in Depot's results directory on $srv after the DELETEs"
