@@ -3,6 +3,7 @@ package dev.depot.access.boundary;
 import dev.depot.access.control.Caller;
 import dev.depot.config.DepotSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.SecurityContext;
 import jakarta.servlet.ServletException;
@@ -31,10 +32,12 @@ import java.util.Set;
 public class RealmLogin {
 
   @Inject DepotSettings settings;
-  @Inject SecurityContext security;
+  /** Not resolvable on WildFly 39 for this WAR (Jakarta Security is not switched on there); Payara has it. */
+  @Inject Instance<SecurityContext> security;
 
   /** The caller, or empty when the realm refuses the name or password. */
   public Optional<Caller> login(HttpServletRequest request, String user, String password, Caller.Via via) {
+    boolean hadSession = request.getSession(false) != null;
     try {
       if (request.getUserPrincipal() != null) {
         request.logout();
@@ -43,6 +46,36 @@ public class RealmLogin {
     } catch (ServletException e) {
       return Optional.empty();
     }
+    try {
+      return Optional.of(caller(request, user, via));
+    } finally {
+      forget(request, hadSession);
+    }
+  }
+
+  /**
+   * Leaves no container login behind: Depot's caller lives in the request (and, for browsers, in
+   * Depot's own session), never in the container's. WildFly stores a successful {@code login} in a new
+   * HttpSession, which would pile up one session per Basic request and keep a cookie-only client
+   * signed in (spike of 2026-12-02); that session is ended, and the login undone.
+   */
+  private static void forget(HttpServletRequest request, boolean hadSession) {
+    try {
+      request.logout();
+    } catch (ServletException e) {
+      // nothing to undo
+    }
+    jakarta.servlet.http.HttpSession session = request.getSession(false);
+    if (!hadSession && session != null) {
+      try {
+        session.invalidate();
+      } catch (IllegalStateException gone) {
+        // already invalidated
+      }
+    }
+  }
+
+  private Caller caller(HttpServletRequest request, String user, Caller.Via via) {
     Set<String> groups = new LinkedHashSet<>();
     for (String group : candidates()) {
       if (request.isUserInRole(group)) {
@@ -51,13 +84,16 @@ public class RealmLogin {
     }
     String name = request.getUserPrincipal() != null ? request.getUserPrincipal().getName() : user;
     groups.addAll(groupPrincipals(name));
-    return Optional.of(Caller.user(name, groups, via));
+    return Caller.user(name, groups, via);
   }
 
   private Set<String> groupPrincipals(String caller) {
     Set<String> names = new LinkedHashSet<>();
+    if (!security.isResolvable()) {
+      return names;
+    }
     try {
-      for (Principal principal : security.getPrincipalsByType(Principal.class)) {
+      for (Principal principal : security.get().getPrincipalsByType(Principal.class)) {
         if (principal.getClass().getSimpleName().equals("Group") && !principal.getName().equals(caller)) {
           names.add(principal.getName());
         }
