@@ -81,15 +81,7 @@ public class QuotaAdmission {
       return opened;
     });
     try {
-      long committedBytes;
-      long committedFiles;
-      synchronized (account) { // before the database is read: a commit after this shows in both, never in neither
-        committedBytes = account.committedBytes;
-        committedFiles = account.committedFiles;
-      }
-      StoredFiles.Usage usage = storedFiles.usage(Caller.actorsOf(owner));
-      Ticket ticket = new Ticket(owner, account, limits,
-          new StoredFiles.Usage(usage.bytes() - committedBytes, usage.files() - committedFiles), 0, 0);
+      Ticket ticket = new Ticket(owner, account, limits, base(owner, account), 0, 0);
       Optional<StoredFile> current = storedFiles.findByPath(key);
       ticket.assume(current);
       ticket.reserve(declaredLength < 0 ? 0 : Math.max(0, declaredLength - ticket.credit), 0, ticket.newFile ? 1 : 0);
@@ -98,6 +90,22 @@ public class QuotaAdmission {
       leave(owner);
       throw e;
     }
+  }
+
+  /**
+   * The database's usage of {@code owner} less what {@code account} has counted as committed so far:
+   * the counter is read before the database, so a commit in between shows in both (counted twice, on
+   * the safe side until the upload ends), never in neither.
+   */
+  private StoredFiles.Usage base(String owner, Account account) {
+    long committedBytes;
+    long committedFiles;
+    synchronized (account) {
+      committedBytes = account.committedBytes;
+      committedFiles = account.committedFiles;
+    }
+    StoredFiles.Usage usage = storedFiles.usage(Caller.actorsOf(owner));
+    return new StoredFiles.Usage(usage.bytes() - committedBytes, usage.files() - committedFiles);
   }
 
   private void leave(String owner) {
@@ -125,7 +133,7 @@ public class QuotaAdmission {
     private final Account account;
     private final Quota limits;
     /** The database's usage when admitted, less what the account had counted as committed by then. */
-    private final StoredFiles.Usage base;
+    private StoredFiles.Usage base;
     private long bytes;
     private long files;
     private long received;
@@ -150,7 +158,8 @@ public class QuotaAdmission {
 
     /**
      * Under the path's lock, just before the upload replaces {@code current} with {@code size} bytes:
-     * checks the charge against the row as it is now (it may have changed since admission).
+     * checks the charge against the row as it is now. If another writer changed the row since
+     * admission (took the path over, or deleted it), the user's usage changed with it and is read again.
      *
      * @throws DepotException QUOTA_EXCEEDED if it no longer fits; nothing is published
      */
@@ -158,7 +167,12 @@ public class QuotaAdmission {
       if (account == null) {
         return;
       }
+      long assumedCredit = credit;
+      boolean assumedNew = newFile;
       assume(current);
+      if (credit != assumedCredit || newFile != assumedNew) {
+        base = base(owner, account);
+      }
       reserve(Math.max(0, size - credit), 0, newFile ? 1 : 0);
     }
 
@@ -202,7 +216,7 @@ public class QuotaAdmission {
       received += n;
       long need = received - credit;
       if (need > bytes) {
-        reserve(need, STEP, Math.max(files, 0));
+        reserve(need, STEP, files);
       }
     }
 
