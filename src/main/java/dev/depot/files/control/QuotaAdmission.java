@@ -113,7 +113,7 @@ public class QuotaAdmission {
   }
 
   /** Bytes and files reserved by {@code owner}'s uploads in progress (for tests). */
-  Quota.Usage reserved(String owner) {
+  public Quota.Usage reserved(String owner) {
     Account account = accounts.get(owner);
     if (account == null) {
       return Quota.Usage.NONE;
