@@ -57,6 +57,7 @@ public class DepotSettings {
   /** {@code depot.quota.group.NAME.bytes} and {@code .files}: the quota of each member of a group. */
   public static final String QUOTA_GROUP = "depot.quota.group.";
   public static final String MAX_CONCURRENT_UPLOADS = "depot.max-concurrent-uploads";
+  public static final String SESSION_TIMEOUT = "depot.session-timeout";
   public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
   public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
   public static final String JWT_ISSUER = "mp.jwt.verify.issuer";
@@ -225,6 +226,7 @@ public class DepotSettings {
     linkSigner();
     linkMaxExpiry();
     allowedOrigins();
+    sessionTimeout();
     jwtVerifier();
     quotaBytes();
     quotaFiles();
@@ -363,6 +365,11 @@ public class DepotSettings {
    */
   public Set<String> allowedOrigins() {
     return value(ALLOWED_ORIGINS, DepotSettings::origins, Set.of());
+  }
+
+  /** {@code depot.session-timeout}: a browser session idle this long ends. Defaults to PT30M. */
+  public java.time.Duration sessionTimeout() {
+    return value(SESSION_TIMEOUT, DepotSettings::positiveDuration, java.time.Duration.ofMinutes(30));
   }
 
   /**
