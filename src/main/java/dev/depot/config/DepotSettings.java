@@ -283,6 +283,23 @@ public class DepotSettings {
     return value == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(value);
   }
 
+  /**
+   * The groups some {@code depot.quota.group.NAME.bytes|files} key is set for: a realm that reports
+   * groups only when asked by name (WildFly's {@code isUserInRole}) is asked about these too.
+   */
+  public Set<String> quotaGroupNames() {
+    Set<String> groups = new java.util.TreeSet<>();
+    for (String key : names.get()) {
+      if (key.startsWith(QUOTA_GROUP) && (key.endsWith(".bytes") || key.endsWith(".files"))) {
+        String group = key.substring(QUOTA_GROUP.length(), key.length() - ".bytes".length());
+        if (!group.isEmpty()) {
+          groups.add(group);
+        }
+      }
+    }
+    return groups;
+  }
+
   /** Reads every set {@code depot.quota.user.*} and {@code depot.quota.group.*} key, so a bad one is a problem before it is used. */
   private void checkNamedQuotas() {
     Set<String> set = names.get();

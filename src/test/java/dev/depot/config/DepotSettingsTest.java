@@ -117,6 +117,8 @@ class DepotSettingsTest {
     assertTrue(problems.get("depot.quota.group.team-b.byte").contains(".bytes or .files"), problems.toString());
     assertTrue(problems.containsKey(DepotSettings.MAX_CONCURRENT_UPLOADS), problems.toString());
     assertEquals(java.util.OptionalLong.empty(), settings.userQuota("bob", false), "never valid: no limit from it");
+    config.put("depot.quota.group.big.files", "10");
+    assertEquals(java.util.Set.of("big"), settings.quotaGroupNames(), "a key that is no quota setting names no group");
 
     config.remove("depot.quota.user.bob.bytes");
     config.remove("depot.quota.group.team-b.byte");
