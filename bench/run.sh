@@ -53,7 +53,8 @@ DEPOT_HEAP=${DEPOT_HEAP:-512m}
 LOAD_MAX=${LOAD_MAX:-1}
 CURL_MAX=${CURL_MAX:-900}          # no single transfer may take longer than this (s)
 SLOW_SIZE=${SLOW_SIZE:-1M}; SLOW_RATE=${SLOW_RATE:-64k}
-DEPOT_SETTINGS=(-Ddepot.max-file-size=20GiB -Ddepot.min-free-space=1GiB)
+# No cap on one caller's concurrent uploads: the starvation check sends 256 at once from one account.
+DEPOT_SETTINGS=(-Ddepot.max-file-size=20GiB -Ddepot.min-free-space=1GiB -Ddepot.max-concurrent-uploads=unlimited)
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "$*"; exit 1; }

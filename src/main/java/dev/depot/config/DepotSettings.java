@@ -50,6 +50,13 @@ public class DepotSettings {
   public static final String LINK_KEYS = "depot.link-keys";
   public static final String LINK_MAX_EXPIRY = "depot.link-max-expiry";
   public static final String ALLOWED_ORIGINS = "depot.allowed-origins";
+  public static final String QUOTA_BYTES = "depot.quota.bytes";
+  public static final String QUOTA_FILES = "depot.quota.files";
+  /** {@code depot.quota.user.NAME.bytes} and {@code .files}: one user's quota. */
+  public static final String QUOTA_USER = "depot.quota.user.";
+  /** {@code depot.quota.group.NAME.bytes} and {@code .files}: the quota of each member of a group. */
+  public static final String QUOTA_GROUP = "depot.quota.group.";
+  public static final String MAX_CONCURRENT_UPLOADS = "depot.max-concurrent-uploads";
   public static final String SESSION_TIMEOUT = "depot.session-timeout";
   public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
   public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
@@ -71,17 +78,25 @@ public class DepotSettings {
   private final Map<String, String> problems = new ConcurrentHashMap<>();
 
   private final Function<String, Optional<String>> source;
+  /** The names of the settings that are set, for keys that carry a name ({@code depot.quota.user.NAME.bytes}). */
+  private final java.util.function.Supplier<Set<String>> names;
   /** A random link key for this process, used while {@code depot.link-keys} is not set. */
   private final List<byte[]> processLinkKeys = List.of(randomKey());
   private final Map<String, Memo<?>> memos = new ConcurrentHashMap<>();
 
   public DepotSettings() {
-    this(DepotSettings::raw);
+    this(DepotSettings::raw, DepotSettings::rawNames);
   }
 
   /** For tests: settings read from {@code source} instead of the server's configuration. */
   DepotSettings(Function<String, Optional<String>> source) {
+    this(source, Set::of);
+  }
+
+  /** For tests: settings read from {@code source}, whose set keys {@code names} lists. */
+  DepotSettings(Function<String, Optional<String>> source, java.util.function.Supplier<Set<String>> names) {
     this.source = source;
+    this.names = names;
   }
 
   /**
@@ -213,7 +228,120 @@ public class DepotSettings {
     allowedOrigins();
     sessionTimeout();
     jwtVerifier();
+    quotaBytes();
+    quotaFiles();
+    maxConcurrentUploads();
+    checkNamedQuotas();
     return new TreeMap<>(problems);
+  }
+
+  /**
+   * {@code depot.quota.bytes}: the most bytes each user may have stored (charged to who wrote each
+   * file's current bytes), unless a user or group setting says otherwise. A size, or {@code
+   * unlimited}. Defaults to unlimited ({@link Long#MAX_VALUE}).
+   */
+  public long quotaBytes() {
+    return value(QUOTA_BYTES, DepotSettings::quotaSize, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@code depot.quota.files}: the most files each user may have stored, unless a user or group
+   * setting says otherwise. A whole number, or {@code unlimited}. Defaults to unlimited ({@link
+   * Long#MAX_VALUE}).
+   */
+  public long quotaFiles() {
+    return value(QUOTA_FILES, DepotSettings::quotaCount, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@code depot.quota.user.NAME.bytes} / {@code .files}: user NAME's own quota ({@code unlimited} is
+   * {@link Long#MAX_VALUE}); empty when not set (or invalid and never valid before). No default.
+   */
+  public java.util.OptionalLong userQuota(String name, boolean files) {
+    return namedQuota(QUOTA_USER + name + (files ? ".files" : ".bytes"), files);
+  }
+
+  /** {@code depot.quota.group.NAME.bytes} / {@code .files}: the quota of each member of group NAME; as {@link #userQuota}. */
+  public java.util.OptionalLong groupQuota(String group, boolean files) {
+    return namedQuota(QUOTA_GROUP + group + (files ? ".files" : ".bytes"), files);
+  }
+
+  /**
+   * {@code depot.max-concurrent-uploads}: the most uploads one caller (by name; a signed link's uploads
+   * count for its issuer) may have in progress at once; one more is refused with 429 before its body
+   * is read. A whole number, or {@code unlimited}. Defaults to 32.
+   */
+  public int maxConcurrentUploads() {
+    return value(MAX_CONCURRENT_UPLOADS, text -> text.equalsIgnoreCase(UNLIMITED) ? Integer.MAX_VALUE : positiveInt(text), 32);
+  }
+
+  /** The text that lifts a quota or a cap. */
+  public static final String UNLIMITED = "unlimited";
+
+  private java.util.OptionalLong namedQuota(String key, boolean files) {
+    Long value = value(key, files ? DepotSettings::quotaCount : DepotSettings::quotaSize, null);
+    return value == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(value);
+  }
+
+  /**
+   * The groups some {@code depot.quota.group.NAME.bytes|files} key is set for: a realm that reports
+   * groups only when asked by name (WildFly's {@code isUserInRole}) is asked about these too.
+   */
+  public Set<String> quotaGroupNames() {
+    Set<String> groups = new java.util.TreeSet<>();
+    for (String key : names.get()) {
+      if (key.startsWith(QUOTA_GROUP) && (key.endsWith(".bytes") || key.endsWith(".files"))) {
+        String group = key.substring(QUOTA_GROUP.length(), key.length() - ".bytes".length());
+        if (!group.isEmpty()) {
+          groups.add(group);
+        }
+      }
+    }
+    return groups;
+  }
+
+  /** Reads every set {@code depot.quota.user.*} and {@code depot.quota.group.*} key, so a bad one is a problem before it is used. */
+  private void checkNamedQuotas() {
+    Set<String> set = names.get();
+    for (String key : List.copyOf(problems.keySet())) {
+      if (isNamedQuota(key) && !set.contains(key)) {
+        valid(key); // removed since it was reported
+      }
+    }
+    for (String key : set) {
+      if (!isNamedQuota(key)) {
+        continue;
+      }
+      if (key.endsWith(".bytes") || key.endsWith(".files")) {
+        namedQuota(key, key.endsWith(".files"));
+      } else {
+        reportedInvalid.put(key, key);
+        problems.put(key, "unknown quota setting: a quota key ends in .bytes or .files");
+      }
+    }
+  }
+
+  private static boolean isNamedQuota(String key) {
+    return key.startsWith(QUOTA_USER) || key.startsWith(QUOTA_GROUP);
+  }
+
+  static long quotaSize(String text) {
+    return text.equalsIgnoreCase(UNLIMITED) ? Long.MAX_VALUE : DataSize.parse(text);
+  }
+
+  static long quotaCount(String text) {
+    if (text.equalsIgnoreCase(UNLIMITED)) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      long n = Long.parseLong(text);
+      if (n < 0) {
+        throw new IllegalArgumentException("must not be negative");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number or 'unlimited'", e);
+    }
   }
 
   /**
@@ -342,7 +470,7 @@ public class DepotSettings {
       T kept = (T) lastGood.getOrDefault(key, defaultValue);
       if (!raw.get().equals(reportedInvalid.put(key, raw.get()))) {
         LOG.warning(() -> "Invalid " + key + (secret ? "" : " '" + raw.get() + "'") + ": " + e.getMessage()
-            + "; keeping " + (secret ? "the last good value" : kept));
+            + "; keeping " + (secret ? "the last good value" : kept == null ? "it unset" : kept));
       }
       problems.put(key, "invalid value (" + e.getMessage() + "); keeping the "
           + (lastGood.containsKey(key) ? "last good value" : "default"));
@@ -419,6 +547,15 @@ public class DepotSettings {
     }
     Config config = ConfigProvider.getConfig(DepotSettings.class.getClassLoader());
     return config.getOptionalValue(key, String.class);
+  }
+
+  /** The keys set as system properties or in MicroProfile Config (for the quota keys that carry a name). */
+  private static Set<String> rawNames() {
+    Set<String> names = new java.util.HashSet<>(System.getProperties().stringPropertyNames());
+    for (String name : ConfigProvider.getConfig(DepotSettings.class.getClassLoader()).getPropertyNames()) {
+      names.add(name);
+    }
+    return names;
   }
 
   static Path absoluteDirectory(String text) {

@@ -32,10 +32,12 @@ public enum Problem {
   UPLOAD_TOO_LARGE(413, "Content Too Large"),
   MULTIPART_LIMIT(413, "Content Too Large"),
   RANGE_NOT_SATISFIABLE(416, "Range Not Satisfiable"),
+  TOO_MANY_UPLOADS(429, "Too Many Requests"),
   STORAGE_FAILURE(500, "Internal Server Error"),
   INTERNAL_ERROR(500, "Internal Server Error"),
   STORE_UNAVAILABLE(503, "Service Unavailable"),
-  INSUFFICIENT_STORAGE(507, "Insufficient Storage");
+  INSUFFICIENT_STORAGE(507, "Insufficient Storage"),
+  QUOTA_EXCEEDED(507, "Insufficient Storage");
 
   private final int status;
   private final String title;

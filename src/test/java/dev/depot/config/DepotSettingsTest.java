@@ -84,6 +84,49 @@ class DepotSettingsTest {
   }
 
   @Test
+  void quotasAndTheUploadCapHaveTheirDefaultsAndTakeUnlimited() {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    assertEquals(Long.MAX_VALUE, cut.quotaBytes());
+    assertEquals(Long.MAX_VALUE, cut.quotaFiles());
+    assertEquals(32, cut.maxConcurrentUploads());
+    assertEquals(java.util.OptionalLong.empty(), cut.userQuota("alice", false));
+
+    config.put(DepotSettings.QUOTA_BYTES, "10GiB");
+    config.put(DepotSettings.QUOTA_FILES, "1000");
+    config.put("depot.quota.user.alice.bytes", "unlimited");
+    config.put("depot.quota.group.team-a.files", "5");
+    config.put(DepotSettings.MAX_CONCURRENT_UPLOADS, "Unlimited");
+    assertEquals(10L << 30, cut.quotaBytes());
+    assertEquals(1000, cut.quotaFiles());
+    assertEquals(java.util.OptionalLong.of(Long.MAX_VALUE), cut.userQuota("alice", false));
+    assertEquals(java.util.OptionalLong.of(5), cut.groupQuota("team-a", true));
+    assertEquals(Integer.MAX_VALUE, cut.maxConcurrentUploads());
+    assertEquals(Map.of(), cut.problems());
+  }
+
+  @Test
+  void aBadQuotaSettingForAnyNameIsAProblemBeforeItIsUsedAndGoesWhenRemoved() {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    DepotSettings settings = new DepotSettings(key -> Optional.ofNullable(config.get(key)), config::keySet);
+    config.put("depot.quota.user.bob.bytes", "lots");
+    config.put("depot.quota.group.team-b.byte", "1GiB");
+    config.put(DepotSettings.MAX_CONCURRENT_UPLOADS, "0");
+
+    Map<String, String> problems = settings.problems();
+    assertTrue(problems.get("depot.quota.user.bob.bytes").contains("not a size"), problems.toString());
+    assertTrue(problems.get("depot.quota.group.team-b.byte").contains(".bytes or .files"), problems.toString());
+    assertTrue(problems.containsKey(DepotSettings.MAX_CONCURRENT_UPLOADS), problems.toString());
+    assertEquals(java.util.OptionalLong.empty(), settings.userQuota("bob", false), "never valid: no limit from it");
+    config.put("depot.quota.group.big.files", "10");
+    assertEquals(java.util.Set.of("big"), settings.quotaGroupNames(), "a key that is no quota setting names no group");
+
+    config.remove("depot.quota.user.bob.bytes");
+    config.remove("depot.quota.group.team-b.byte");
+    config.remove(DepotSettings.MAX_CONCURRENT_UPLOADS);
+    assertEquals(Map.of(), settings.problems());
+  }
+
+  @Test
   void invalidGrantsKeepTheLastGoodOnesAndAreAProblem() {
     config.put(DepotSettings.RESULTS_DIR, dir.toString());
     dev.depot.access.control.Caller alice =

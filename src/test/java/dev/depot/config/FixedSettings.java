@@ -21,6 +21,11 @@ public class FixedSettings extends DepotSettings {
   public java.time.Duration minTransferRateWindow = java.time.Duration.ofSeconds(60);
   public boolean resultsDirConfigured = true;
   public String grants = dev.depot.access.control.Grants.DEFAULTS;
+  public long quotaBytes = Long.MAX_VALUE;
+  public long quotaFiles = Long.MAX_VALUE;
+  /** Named quota settings by key ({@code depot.quota.user.alice.bytes}), as text. */
+  public final java.util.Map<String, String> namedQuotas = new java.util.concurrent.ConcurrentHashMap<>();
+  public int maxConcurrentUploads = 32;
 
   public FixedSettings(Path results) {
     this.results = results;
@@ -30,6 +35,36 @@ public class FixedSettings extends DepotSettings {
   @Override
   public dev.depot.access.control.Grants grants() {
     return dev.depot.access.control.Grants.parse(grants);
+  }
+
+  @Override
+  public long quotaBytes() {
+    return quotaBytes;
+  }
+
+  @Override
+  public long quotaFiles() {
+    return quotaFiles;
+  }
+
+  @Override
+  public java.util.OptionalLong userQuota(String name, boolean files) {
+    return named(QUOTA_USER + name + (files ? ".files" : ".bytes"), files);
+  }
+
+  @Override
+  public java.util.OptionalLong groupQuota(String group, boolean files) {
+    return named(QUOTA_GROUP + group + (files ? ".files" : ".bytes"), files);
+  }
+
+  private java.util.OptionalLong named(String key, boolean files) {
+    String text = namedQuotas.get(key);
+    return text == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(files ? quotaCount(text) : quotaSize(text));
+  }
+
+  @Override
+  public int maxConcurrentUploads() {
+    return maxConcurrentUploads;
   }
 
   @Override

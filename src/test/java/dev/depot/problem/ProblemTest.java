@@ -21,7 +21,8 @@ class ProblemTest {
         Map.entry("INVALID_SIGNED_LINK", 403), Map.entry("CSRF_REJECTED", 403),
         Map.entry("PATH_CONFLICT", 409), Map.entry("PRECONDITION_FAILED", 412), Map.entry("UPLOAD_TOO_LARGE", 413),
         Map.entry("MULTIPART_LIMIT", 413), Map.entry("RANGE_NOT_SATISFIABLE", 416), Map.entry("STORAGE_FAILURE", 500),
-        Map.entry("INTERNAL_ERROR", 500), Map.entry("INSUFFICIENT_STORAGE", 507));
+        Map.entry("INTERNAL_ERROR", 500), Map.entry("INSUFFICIENT_STORAGE", 507),
+        Map.entry("TOO_MANY_UPLOADS", 429), Map.entry("QUOTA_EXCEEDED", 507));
     Map<String, Integer> catalogue = Arrays.stream(Problem.values()).collect(Collectors.toMap(Problem::code, Problem::status));
     published.forEach((code, status) -> assertEquals(status, catalogue.get(code), code));
   }

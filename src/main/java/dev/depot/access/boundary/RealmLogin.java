@@ -107,6 +107,7 @@ public class RealmLogin {
   private Set<String> candidates() {
     Set<String> names = new LinkedHashSet<>(Set.of(Caller.ROLE_READER, Caller.ROLE_WRITER, Caller.ROLE_ADMIN));
     names.addAll(settings.grants().groupNames());
+    names.addAll(settings.quotaGroupNames()); // a group may have a quota and no grant
     return names;
   }
 }

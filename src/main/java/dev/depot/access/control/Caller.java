@@ -47,11 +47,27 @@ public record Caller(String name, Set<String> groups, Via via, LinkSigner.Link l
     return link == null && inGroup(ROLE_ADMIN);
   }
 
+  /** What {@link #actor()} appends to the issuer's name for a write through a signed link. */
+  public static final String LINK_SUFFIX = " (link)";
+
   /** The name recorded as a row's creator or modifier and in the audit: {@code alice}, or {@code alice (link)}. */
   public String actor() {
     if (!authenticated()) {
       return null;
     }
-    return link != null ? name + " (link)" : name;
+    return link != null ? name + LINK_SUFFIX : name;
+  }
+
+  /**
+   * Who a row's {@code modifiedBy} charges for quotas: the actor without the link suffix, so a link's
+   * uploads count for its issuer ({@code alice (link)} → {@code alice}).
+   */
+  public static String owner(String actor) {
+    return actor != null && actor.endsWith(LINK_SUFFIX) ? actor.substring(0, actor.length() - LINK_SUFFIX.length()) : actor;
+  }
+
+  /** The actors a user's files are recorded under: their own writes, and their links'. */
+  public static java.util.List<String> actorsOf(String owner) {
+    return java.util.List.of(owner, owner + LINK_SUFFIX);
   }
 }

@@ -66,6 +66,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   static Response.ResponseBuilder problem(Problem problem, String detail, UriInfo uriInfo) {
     String instance = uriInfo != null ? uriInfo.getRequestUri().getRawPath() : null;
     Response.ResponseBuilder answer = Response.status(problem.status()).type(PROBLEM_JSON).entity(body(problem, detail, instance));
+    if (problem == Problem.TOO_MANY_UPLOADS) {
+      // RFC 6585 §4: a 429 may say how long to wait (see UploadSlots for why one second).
+      answer.header(HttpHeaders.RETRY_AFTER, dev.depot.access.control.UploadSlots.RETRY_AFTER_SECONDS);
+    }
     if (problem.status() == 401) {
       // RFC 9110 §11.6.1: a 401 names the schemes that would do. Bad bearer tokens say so (RFC 6750 §3).
       answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"depot\", charset=\"UTF-8\"");

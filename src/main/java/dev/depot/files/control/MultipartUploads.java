@@ -2,6 +2,7 @@ package dev.depot.files.control;
 
 import dev.depot.access.control.AccessPolicy;
 import dev.depot.access.control.Permission;
+import dev.depot.access.control.UploadSlots;
 import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
@@ -43,6 +44,7 @@ public class MultipartUploads {
   @Inject DepotSettings settings;
   @Inject SpaceAdmission admission;
   @Inject AccessPolicy access;
+  @Inject UploadSlots slots;
 
   /** The request as the boundary received it. */
   public record Body(InputStream stream, String contentType, long contentLength) {}
@@ -130,7 +132,10 @@ public class MultipartUploads {
     // store: every part at the size limit (issue 11, item 12).
     long legalMax = saturatedProduct(settings.maxFileSize(), settings.maxParts());
     Path root = uploads.currentStore().attachment().root();
-    try (SpaceAdmission.Ticket ticket = admission.admit(root, body.contentLength(), legalMax)) {
+    // One multipart request is one upload in progress for depot.max-concurrent-uploads, whatever its
+    // parts; each part gets its own quota ticket as it is stored.
+    try (UploadSlots.Slot slot = slots.acquire(access.caller());
+        SpaceAdmission.Ticket ticket = admission.admit(root, body.contentLength(), legalMax)) {
       InputStream watched =
           ticket.watch(MinimumRate.guard(body.stream(), settings.minTransferRate(), settings.minTransferRateWindow()));
       parseAdmitted(new Body(watched, body.contentType(), body.contentLength()), handler);

@@ -2,6 +2,7 @@ package dev.depot.files.control;
 
 import dev.depot.access.control.AccessPolicy;
 import dev.depot.access.control.LinkSigner;
+import dev.depot.access.control.UploadSlots;
 import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
@@ -51,6 +52,8 @@ public class Uploads {
   @Inject PathLocks locks;
   @Inject Stores stores;
   @Inject AccessPolicy access;
+  @Inject UploadSlots slots;
+  @Inject QuotaAdmission quotas;
 
   /**
    * What to store: where, from what stream, and what the client said about it — including what it
@@ -87,7 +90,8 @@ public class Uploads {
   }
 
   /**
-   * Stores one stream, admitted against free space and watched for a minimum rate on its own.
+   * Stores one stream, as one of the caller's uploads in progress ({@code depot.max-concurrent-uploads}),
+   * admitted against the caller's quota and free space and watched for a minimum rate on its own.
    *
    * @throws IOException only when reading {@code upload.body()} fails; the caller knows what that
    *     means (a client abort, a malformed multipart body)
@@ -95,9 +99,12 @@ public class Uploads {
   public Stored store(Upload upload) throws IOException {
     Target target = target(upload);
     long max = maxFileSize();
-    try (SpaceAdmission.Ticket ticket = admission.admit(target.store().attachment().root(), upload.declaredLength(), max)) {
-      InputStream body = ticket.watch(MinimumRate.guard(upload.body(), settings.minTransferRate(), settings.minTransferRateWindow()));
-      return stage(target, upload, body);
+    // Every refusal here comes before a byte of the body is read; each is released however the upload ends.
+    try (UploadSlots.Slot slot = slots.acquire(access.caller());
+        QuotaAdmission.Ticket quota = quotas.admit(access.caller(), target.key(), upload.declaredLength());
+        SpaceAdmission.Ticket ticket = admission.admit(target.store().attachment().root(), upload.declaredLength(), max)) {
+      InputStream body = ticket.watch(quota.watch(MinimumRate.guard(upload.body(), settings.minTransferRate(), settings.minTransferRateWindow())));
+      return stage(target, upload, body, quota);
     }
   }
 
@@ -112,10 +119,14 @@ public class Uploads {
 
   /**
    * Stores one stream that is part of a request already admitted and watched as a whole (a multipart
-   * part): no admission or rate guard of its own, which would count the request's bytes twice.
+   * part): no space admission, rate guard or upload slot of its own, which would count the request
+   * twice; but its own quota ticket, since only now is its path, and so what it replaces, known.
    */
   Stored storeAdmitted(Upload upload) throws IOException {
-    return stage(target(upload), upload, upload.body());
+    Target target = target(upload);
+    try (QuotaAdmission.Ticket quota = quotas.admit(access.caller(), target.key(), upload.declaredLength())) {
+      return stage(target, upload, quota.watch(upload.body()), quota);
+    }
   }
 
   /** The validated key and the store it goes to: everything refused before a byte of the body is read. */
@@ -135,7 +146,7 @@ public class Uploads {
     return new Target(key, store);
   }
 
-  private Stored stage(Target target, Upload upload, InputStream body) throws IOException {
+  private Stored stage(Target target, Upload upload, InputStream body, QuotaAdmission.Ticket quota) throws IOException {
     ClientDigests.Verifier digests = upload.digests().verifier();
     try (StagedBlob staged = target.store().stage(body, maxFileSize(), digests.digests())) {
       if (upload.declaredLength() >= 0 && staged.size() != upload.declaredLength()) {
@@ -143,11 +154,11 @@ public class Uploads {
             "Received " + staged.size() + " bytes of the " + upload.declaredLength() + " declared.");
       }
       digests.verify(staged.sha256()); // a mismatch discards the staged blob: nothing replaced, no row
-      return publish(target.store(), target.key(), staged, upload);
+      return publish(target.store(), target.key(), staged, upload, quota);
     }
   }
 
-  private Stored publish(FileSystemBlobStore store, String key, StagedBlob staged, Upload upload) {
+  private Stored publish(FileSystemBlobStore store, String key, StagedBlob staged, Upload upload, QuotaAdmission.Ticket quota) {
     String contentType = contentType(upload.contentType());
     String originalFilename = upload.originalFilename();
     if (originalFilename != null && originalFilename.length() > MAX_ORIGINAL_FILENAME) {
@@ -159,6 +170,7 @@ public class Uploads {
     try {
       Optional<StoredFile> before = storedFiles.findByPath(key);
       checkPrecondition(before, upload.precondition()); // spares a publish and undo when it fails here
+      quota.settle(before, staged.size()); // against the row as it is now: nothing published if it no longer fits
       String earlierStore = before.map(StoredFile::getStoreId).orElse(null); // read now: record() may update the row object
       BlobStore.Publication publication = store.publish(staged, key);
       Stored stored;
@@ -172,6 +184,7 @@ public class Uploads {
         }
         stored = new Stored(committed.get().file(), !publication.replaced() && before.isEmpty());
       }
+      quota.committed(staged.size());
       publication.confirm();
       if (earlierStore != null && !earlierStore.equals(store.id())) {
         removeEarlierCopy(earlierStore, key);

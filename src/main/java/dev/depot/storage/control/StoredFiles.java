@@ -59,6 +59,29 @@ public class StoredFiles {
         .getResultList();
   }
 
+  /** What rows add up to: the sum of their sizes and their number. */
+  public record Usage(long bytes, long files) {}
+
+  /** What the rows last written by any of {@code actors} add up to (for quotas). */
+  public Usage usage(List<String> actors) {
+    Object[] row = em.createNamedQuery(StoredFile.USAGE, Object[].class).setParameter("actors", actors).getSingleResult();
+    return new Usage(number(row[0]), number(row[1]));
+  }
+
+  /** What the rows add up to per actor that last wrote them (rows without one are left out). */
+  public java.util.Map<String, Usage> usageByActor() {
+    java.util.Map<String, Usage> usage = new java.util.TreeMap<>();
+    for (Object[] row : em.createNamedQuery(StoredFile.USAGE_BY_ACTOR, Object[].class).getResultList()) {
+      usage.put((String) row[0], new Usage(number(row[1]), number(row[2])));
+    }
+    return usage;
+  }
+
+  /** SUM of no rows is NULL; providers hand back Long or BigInteger/BigDecimal for SUM and COUNT. */
+  private static long number(Object value) {
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
   /** How many rows live in store {@code storeId}. */
   public long countInStore(String storeId) {
     return em.createNamedQuery(StoredFile.COUNT_IN_STORE, Long.class).setParameter("store", storeId).getSingleResult();

@@ -53,6 +53,12 @@ import java.util.UUID;
 @NamedQuery(name = StoredFile.COUNT_WITHOUT_STORE, query = "SELECT COUNT(f) FROM StoredFile f WHERE f.storeId IS NULL")
 @NamedQuery(name = StoredFile.WITHOUT_STORE, query = "SELECT f FROM StoredFile f WHERE f.storeId IS NULL ORDER BY f.path")
 @NamedQuery(name = StoredFile.CLAIM, query = "UPDATE StoredFile f SET f.storeId = :store WHERE f.storeId IS NULL")
+// Quotas (issue 13): what the rows written by some actors add up to, and the same per actor. Served
+// by the index on (modified_by, size_bytes) of migration V6, which holds every column they read.
+@NamedQuery(name = StoredFile.USAGE, query = "SELECT SUM(f.size), COUNT(f) FROM StoredFile f WHERE f.modifiedBy IN :actors")
+@NamedQuery(
+    name = StoredFile.USAGE_BY_ACTOR,
+    query = "SELECT f.modifiedBy, SUM(f.size), COUNT(f) FROM StoredFile f WHERE f.modifiedBy IS NOT NULL GROUP BY f.modifiedBy")
 public class StoredFile {
 
   public static final String FIND_BY_PATH = "StoredFile.findByPath";
@@ -64,6 +70,8 @@ public class StoredFile {
   public static final String COUNT_WITHOUT_STORE = "StoredFile.countWithoutStore";
   public static final String WITHOUT_STORE = "StoredFile.withoutStore";
   public static final String CLAIM = "StoredFile.claim";
+  public static final String USAGE = "StoredFile.usage";
+  public static final String USAGE_BY_ACTOR = "StoredFile.usageByActor";
 
   @Id
   @Column(length = 36)

@@ -57,6 +57,7 @@ class MultipartUploadsTest {
     cut.settings = settings;
     cut.admission = uploads.admission;
     cut.access = uploads.access;
+    cut.slots = uploads.slots;
   }
 
   @Test

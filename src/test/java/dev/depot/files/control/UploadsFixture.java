@@ -14,13 +14,20 @@ public final class UploadsFixture {
   private UploadsFixture() {}
 
   public static Uploads wire(StorageFixture storage) {
+    return wire(storage, WRITER);
+  }
+
+  /** An {@link Uploads} whose every upload comes from {@code caller}. */
+  public static Uploads wire(StorageFixture storage, Caller caller) {
     Uploads uploads = new Uploads();
     uploads.settings = storage.settings;
     uploads.storedFiles = storage.rows;
     uploads.admission = storage.admission();
     uploads.locks = storage.locks;
     uploads.stores = storage.stores;
-    uploads.access = AccessPolicy.forCaller(storage.settings, WRITER);
+    uploads.access = AccessPolicy.forCaller(storage.settings, caller);
+    uploads.slots = dev.depot.access.control.UploadSlots.of(storage.settings);
+    uploads.quotas = QuotaAdmission.of(dev.depot.access.control.Quotas.of(storage.settings), storage.rows);
     return uploads;
   }
 

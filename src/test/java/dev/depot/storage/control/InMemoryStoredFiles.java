@@ -78,6 +78,24 @@ public class InMemoryStoredFiles extends StoredFiles {
   }
 
   @Override
+  public Usage usage(java.util.List<String> actors) {
+    return new Usage(
+        rows.values().stream().filter(f -> actors.contains(f.getModifiedBy())).mapToLong(StoredFile::getSize).sum(),
+        rows.values().stream().filter(f -> actors.contains(f.getModifiedBy())).count());
+  }
+
+  @Override
+  public java.util.Map<String, Usage> usageByActor() {
+    java.util.Map<String, Usage> usage = new java.util.TreeMap<>();
+    for (StoredFile f : rows.values()) {
+      if (f.getModifiedBy() != null) {
+        usage.merge(f.getModifiedBy(), new Usage(f.getSize(), 1), (a, b) -> new Usage(a.bytes() + b.bytes(), a.files() + b.files()));
+      }
+    }
+    return usage;
+  }
+
+  @Override
   public long countInStore(String storeId) {
     return rows.values().stream().filter(f -> storeId.equals(f.getStoreId())).count();
   }
