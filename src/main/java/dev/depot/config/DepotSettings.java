@@ -50,6 +50,7 @@ public class DepotSettings {
   public static final String LINK_KEYS = "depot.link-keys";
   public static final String LINK_MAX_EXPIRY = "depot.link-max-expiry";
   public static final String ALLOWED_ORIGINS = "depot.allowed-origins";
+  public static final String AUDIT_RETENTION = "depot.audit-retention";
   public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
   public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
   public static final String JWT_ISSUER = "mp.jwt.verify.issuer";
@@ -210,6 +211,7 @@ public class DepotSettings {
     linkSigner();
     linkMaxExpiry();
     allowedOrigins();
+    auditRetention();
     jwtVerifier();
     return new TreeMap<>(problems);
   }
@@ -244,6 +246,15 @@ public class DepotSettings {
   /** {@code depot.link-max-expiry}: the longest a signed link may live. Defaults to P7D. */
   public java.time.Duration linkMaxExpiry() {
     return value(LINK_MAX_EXPIRY, DepotSettings::positiveDuration, java.time.Duration.ofDays(7));
+  }
+
+  /**
+   * {@code depot.audit-retention}: how long audit records are kept (an ISO-8601 duration such as {@code
+   * P90D}, or seconds); older ones are deleted by a sweep that runs at most once an hour. Defaults to
+   * P90D.
+   */
+  public java.time.Duration auditRetention() {
+    return value(AUDIT_RETENTION, DepotSettings::positiveDuration, java.time.Duration.ofDays(90));
   }
 
   /**
