@@ -16,6 +16,7 @@ import dev.depot.storage.control.Stores;
 import dev.depot.storage.control.WritePrecondition;
 import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,8 @@ public class Uploads {
   @Inject PathLocks locks;
   @Inject Stores stores;
   @Inject AccessPolicy access;
+  /** Every stored file, as it is published: the audit trail records writes from these (multipart parts too). */
+  @Inject Event<Stored> published;
 
   /**
    * What to store: where, from what stream, and what the client said about it — including what it
@@ -173,6 +176,7 @@ public class Uploads {
         stored = new Stored(committed.get().file(), !publication.replaced() && before.isEmpty());
       }
       publication.confirm();
+      published.fire(stored);
       if (earlierStore != null && !earlierStore.equals(store.id())) {
         removeEarlierCopy(earlierStore, key);
       }

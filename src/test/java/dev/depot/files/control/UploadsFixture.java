@@ -21,6 +21,7 @@ public final class UploadsFixture {
     uploads.locks = storage.locks;
     uploads.stores = storage.stores;
     uploads.access = AccessPolicy.forCaller(storage.settings, WRITER);
+    uploads.published = new IgnoredEvents<>();
     return uploads;
   }
 
