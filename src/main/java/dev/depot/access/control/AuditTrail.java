@@ -4,6 +4,7 @@ import dev.depot.access.entity.AuditRecord;
 import dev.depot.config.DepotSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,6 +35,9 @@ public class AuditTrail {
   @Inject AuditRecords records;
   @Inject DepotSettings settings;
 
+  /** The trail's clock; a test's own in unit tests. */
+  Clock clock = Clock.systemUTC();
+
   private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
   /** Records {@code entries} as one request's, made by {@code actor} (null: anonymous) from {@code remoteAddress}. */
@@ -42,7 +46,7 @@ public class AuditTrail {
       return;
     }
     // Microseconds: what the column keeps, so a record read back shows the time it was written with.
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     try {
       records.insert(entries.stream()
           .map(e -> new AuditRecord(now, actor, remoteAddress, e.action(), e.path(), e.size(), e.sha256(), e.status(), e.code()))
