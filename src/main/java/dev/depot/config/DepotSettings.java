@@ -51,6 +51,7 @@ public class DepotSettings {
   public static final String LINK_MAX_EXPIRY = "depot.link-max-expiry";
   public static final String ALLOWED_ORIGINS = "depot.allowed-origins";
   public static final String AUDIT_RETENTION = "depot.audit-retention";
+  public static final String SESSION_TIMEOUT = "depot.session-timeout";
   public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
   public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
   public static final String JWT_ISSUER = "mp.jwt.verify.issuer";
@@ -212,6 +213,7 @@ public class DepotSettings {
     linkMaxExpiry();
     allowedOrigins();
     auditRetention();
+    sessionTimeout();
     jwtVerifier();
     return new TreeMap<>(problems);
   }
@@ -263,6 +265,11 @@ public class DepotSettings {
    */
   public Set<String> allowedOrigins() {
     return value(ALLOWED_ORIGINS, DepotSettings::origins, Set.of());
+  }
+
+  /** {@code depot.session-timeout}: a browser session idle this long ends. Defaults to PT30M. */
+  public java.time.Duration sessionTimeout() {
+    return value(SESSION_TIMEOUT, DepotSettings::positiveDuration, java.time.Duration.ofMinutes(30));
   }
 
   /**

@@ -82,4 +82,42 @@ class DepotSettingsTest {
     assertTrue(cut.problems().keySet().containsAll(java.util.Set.of(
         DepotSettings.RECONCILE_MAX_DROP_PERCENT, DepotSettings.MIN_TRANSFER_RATE_WINDOW, DepotSettings.MAX_PATH_DEPTH)), cut.problems().toString());
   }
+
+  @Test
+  void invalidGrantsKeepTheLastGoodOnesAndAreAProblem() {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    dev.depot.access.control.Caller alice =
+        dev.depot.access.control.Caller.user("alice", java.util.Set.of("team-a"), dev.depot.access.control.Caller.Via.BASIC);
+    config.put(DepotSettings.GRANTS, "group:team-a rw team-a/");
+    assertTrue(cut.grants().allows(alice, dev.depot.access.control.Permission.WRITE, "team-a/x"));
+
+    config.put(DepotSettings.GRANTS, "group:team-a rwx team-a/");
+
+    assertTrue(cut.grants().allows(alice, dev.depot.access.control.Permission.WRITE, "team-a/x"), "the last good grants stay");
+    String problem = cut.problems().get(DepotSettings.GRANTS);
+    assertTrue(problem.contains("grant 1") && problem.contains("last good value"), problem);
+  }
+
+  @Test
+  void linkKeysAreSecretsThatNeverReachTheReport() {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    config.put(DepotSettings.LINK_KEYS, "too-short-secret");
+
+    cut.linkSigner();
+
+    String problem = cut.problems().get(DepotSettings.LINK_KEYS);
+    assertTrue(problem != null && !problem.contains("too-short-secret"), String.valueOf(problem));
+  }
+
+  @Test
+  void withoutAKeyBearerTokensAreOffAndThatIsNoProblem() {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    assertTrue(cut.jwtVerifier().isEmpty());
+    config.put(DepotSettings.JWT_PUBLIC_KEY, "not a key");
+    assertTrue(cut.jwtVerifier().isEmpty());
+    assertTrue(cut.problems().containsKey(DepotSettings.JWT_PUBLIC_KEY), cut.problems().toString());
+    config.remove(DepotSettings.JWT_PUBLIC_KEY);
+    assertTrue(cut.jwtVerifier().isEmpty());
+    assertEquals(Map.of(), cut.problems());
+  }
 }

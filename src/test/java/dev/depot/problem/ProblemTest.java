@@ -17,6 +17,8 @@ class ProblemTest {
         Map.entry("INVALID_PATH", 400), Map.entry("INVALID_CONTENT_TYPE", 400), Map.entry("UPLOAD_INCOMPLETE", 400),
         Map.entry("MALFORMED_MULTIPART", 400), Map.entry("MISSING_FILE_PART", 400), Map.entry("DIGEST_MISMATCH", 400),
         Map.entry("INVALID_DIGEST", 400), Map.entry("INVALID_PARAMETER", 400), Map.entry("NOT_FOUND", 404),
+        Map.entry("UNAUTHENTICATED", 401), Map.entry("INVALID_CREDENTIALS", 401), Map.entry("FORBIDDEN", 403),
+        Map.entry("INVALID_SIGNED_LINK", 403), Map.entry("CSRF_REJECTED", 403),
         Map.entry("PATH_CONFLICT", 409), Map.entry("PRECONDITION_FAILED", 412), Map.entry("UPLOAD_TOO_LARGE", 413),
         Map.entry("MULTIPART_LIMIT", 413), Map.entry("RANGE_NOT_SATISFIABLE", 416), Map.entry("STORAGE_FAILURE", 500),
         Map.entry("INTERNAL_ERROR", 500), Map.entry("INSUFFICIENT_STORAGE", 507));

@@ -1,5 +1,6 @@
 package dev.depot.access.boundary;
 
+import dev.depot.access.control.BrowserSessions;
 import dev.depot.access.control.Caller;
 import dev.depot.access.control.CurrentCaller;
 import dev.depot.access.control.JwtVerifier;
@@ -12,7 +13,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -40,7 +40,7 @@ import java.util.Optional;
  * cross-origin form POST, which needs no CORS preflight. So every unsafe request that carries an
  * {@code Origin} must come from Depot's own origin (or {@code depot.allowed-origins}), and a
  * session-authenticated unsafe request must also carry the session's CSRF token in {@value
- * #CSRF_HEADER}; the session cookie is {@code SameSite=Strict} besides (web.xml).
+ * #CSRF_HEADER}; the session cookie is {@code SameSite=Strict} besides (Depot writes it, see {@code BrowserSessions}).
  */
 @Provider
 @ApplicationScoped
@@ -48,10 +48,13 @@ import java.util.Optional;
 public class AccessFilter implements ContainerRequestFilter {
 
   public static final String CSRF_HEADER = "X-Depot-CSRF";
+  /** Depot's browser session cookie (see {@code BrowserSessions}). */
+  public static final String SESSION_COOKIE = "depot-session";
 
   @Inject CurrentCaller current;
   @Inject DepotSettings settings;
   @Inject RealmLogin realm;
+  @Inject BrowserSessions sessions;
   @Context HttpServletRequest request;
 
   @Override
@@ -75,15 +78,14 @@ public class AccessFilter implements ContainerRequestFilter {
         default -> throw new DepotException(Problem.INVALID_CREDENTIALS, "Use Basic or Bearer authorization.");
       };
     }
-    HttpSession session = request.getSession(false);
-    Optional<Caller> signedIn = Sessions.caller(session);
+    jakarta.ws.rs.core.Cookie cookie = context.getCookies().get(SESSION_COOKIE);
+    Optional<BrowserSessions.Session> signedIn = sessions.find(cookie == null ? null : cookie.getValue());
     if (signedIn.isPresent()) {
-      Caller caller = signedIn.get();
-      if (unsafe(context.getMethod()) && !csrfTokenMatches(context, session)) {
+      if (unsafe(context.getMethod()) && !csrfTokenMatches(context, signedIn.get().csrfToken())) {
         throw new DepotException(Problem.CSRF_REJECTED,
             "A signed-in browser request that changes anything must carry the session's " + CSRF_HEADER + " header.");
       }
-      return caller;
+      return signedIn.get().caller();
     }
     return Caller.ANONYMOUS;
   }
@@ -161,8 +163,7 @@ public class AccessFilter implements ContainerRequestFilter {
     return origin + (origin.startsWith("https:") ? ":443" : ":80");
   }
 
-  private static boolean csrfTokenMatches(ContainerRequestContext context, HttpSession session) {
-    String expected = Sessions.csrfToken(session);
+  private static boolean csrfTokenMatches(ContainerRequestContext context, String expected) {
     String sent = context.getHeaderString(CSRF_HEADER);
     return expected != null && sent != null
         && java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));

@@ -1,15 +1,17 @@
 package dev.depot.access.boundary;
 
 import dev.depot.access.control.AccessPolicy;
+import dev.depot.access.control.BrowserSessions;
 import dev.depot.access.control.Caller;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -17,17 +19,19 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Browser sign-in: {@code POST /session} checks a name and password against the server's realm and
- * starts a session (cookie {@code SameSite=Strict}, {@code HttpOnly}; web.xml), answering with the
- * CSRF token every later unsafe request of that session must send in {@value
- * AccessFilter#CSRF_HEADER}. {@code GET /session} says who the caller is (by any means of
- * authentication); {@code DELETE /session} signs out. Scripts do not need a session: they send Basic
- * or Bearer credentials with each request.
+ * starts a session (cookie {@value AccessFilter#SESSION_COOKIE}: {@code HttpOnly}, {@code
+ * SameSite=Strict}, {@code Secure} over HTTPS), answering with the CSRF token every later unsafe
+ * request of that session must send in {@value AccessFilter#CSRF_HEADER}. {@code GET /session} says
+ * who the caller is (by any means of authentication); {@code DELETE /session} signs out. Scripts do not
+ * need a session: they send Basic or Bearer credentials with each request.
  */
 @Path("session")
 @RequestScoped
@@ -38,61 +42,61 @@ public class SessionsResource {
 
   @Inject AccessPolicy access;
   @Inject RealmLogin realm;
+  @Inject BrowserSessions sessions;
   @Context HttpServletRequest request;
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public SessionJson signIn(JsonObject credentials) {
-    if (credentials == null || !(credentials.get("username") instanceof jakarta.json.JsonString)
-        || !(credentials.get("password") instanceof jakarta.json.JsonString)) {
+  public Response signIn(JsonObject credentials, @CookieParam(AccessFilter.SESSION_COOKIE) String previous) {
+    if (credentials == null || !(credentials.get("username") instanceof JsonString)
+        || !(credentials.get("password") instanceof JsonString)) {
       throw new DepotException(Problem.INVALID_PARAMETER, "Send {\"username\": \"…\", \"password\": \"…\"}.");
     }
-    return signIn(credentials.getString("username"), credentials.getString("password"));
+    return signIn(credentials.getString("username"), credentials.getString("password"), previous);
   }
 
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Produces(MediaType.APPLICATION_JSON)
-  public SessionJson signInForm(@FormParam("username") String username, @FormParam("password") String password) {
+  public Response signInForm(
+      @FormParam("username") String username, @FormParam("password") String password,
+      @CookieParam(AccessFilter.SESSION_COOKIE) String previous) {
     if (username == null || password == null) {
       throw new DepotException(Problem.INVALID_PARAMETER, "Send the form fields username and password.");
     }
-    return signIn(username, password);
+    return signIn(username, password, previous);
   }
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public SessionJson whoAmI() {
+  public SessionJson whoAmI(@CookieParam(AccessFilter.SESSION_COOKIE) String token) {
     Caller caller = access.requireAuthenticated();
-    String csrf = caller.via() == Caller.Via.SESSION ? Sessions.csrfToken(request.getSession(false)) : null;
+    String csrf = caller.via() == Caller.Via.SESSION ? sessions.find(token).map(BrowserSessions.Session::csrfToken).orElse(null) : null;
     return json(caller, csrf);
   }
 
   @DELETE
-  public Response signOut() {
-    HttpSession session = request.getSession(false);
-    if (session != null) {
-      try {
-        session.invalidate();
-      } catch (IllegalStateException e) {
-        // already gone
-      }
-    }
-    return Response.noContent().build();
+  public Response signOut(@CookieParam(AccessFilter.SESSION_COOKIE) String token) {
+    sessions.end(token);
+    return Response.noContent().header(HttpHeaders.SET_COOKIE, cookie("", 0)).build();
   }
 
-  private SessionJson signIn(String username, String password) {
+  private Response signIn(String username, String password, String previous) {
     Caller caller = realm.login(request, username, password, Caller.Via.SESSION)
         .orElseThrow(() -> new DepotException(Problem.INVALID_CREDENTIALS, "Wrong user name or password."));
-    HttpSession session = request.getSession(false);
-    if (session != null) {
-      request.changeSessionId(); // no session fixation: a signed-in session never keeps an id it had before
-    } else {
-      session = request.getSession(true);
-    }
-    String csrf = Sessions.signIn(session, caller);
-    return json(caller, csrf);
+    sessions.end(previous); // a new sign-in never keeps a session id from before it (session fixation)
+    Map.Entry<String, BrowserSessions.Session> started = sessions.start(caller);
+    return Response.ok(json(started.getValue().caller(), started.getValue().csrfToken()))
+        .header(HttpHeaders.SET_COOKIE, cookie(started.getKey(), -1))
+        .build();
+  }
+
+  /** The session cookie, written by hand: JAX-RS 3.1's NewCookie renders SameSite differently per implementation. */
+  private String cookie(String value, int maxAge) {
+    String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+    return AccessFilter.SESSION_COOKIE + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Strict"
+        + (request.isSecure() ? "; Secure" : "") + (maxAge >= 0 ? "; Max-Age=" + maxAge : "");
   }
 
   private static SessionJson json(Caller caller, String csrf) {
