@@ -57,6 +57,7 @@ public class DepotSettings {
   /** {@code depot.quota.group.NAME.bytes} and {@code .files}: the quota of each member of a group. */
   public static final String QUOTA_GROUP = "depot.quota.group.";
   public static final String MAX_CONCURRENT_UPLOADS = "depot.max-concurrent-uploads";
+  public static final String AUDIT_RETENTION = "depot.audit-retention";
   public static final String SESSION_TIMEOUT = "depot.session-timeout";
   public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
   public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
@@ -226,6 +227,7 @@ public class DepotSettings {
     linkSigner();
     linkMaxExpiry();
     allowedOrigins();
+    auditRetention();
     sessionTimeout();
     jwtVerifier();
     quotaBytes();
@@ -374,6 +376,15 @@ public class DepotSettings {
   /** {@code depot.link-max-expiry}: the longest a signed link may live. Defaults to P7D. */
   public java.time.Duration linkMaxExpiry() {
     return value(LINK_MAX_EXPIRY, DepotSettings::positiveDuration, java.time.Duration.ofDays(7));
+  }
+
+  /**
+   * {@code depot.audit-retention}: how long audit records are kept (an ISO-8601 duration such as {@code
+   * P90D}, or seconds); older ones are deleted by a sweep that runs at most once an hour. Defaults to
+   * P90D.
+   */
+  public java.time.Duration auditRetention() {
+    return value(AUDIT_RETENTION, DepotSettings::positiveDuration, java.time.Duration.ofDays(90));
   }
 
   /**

@@ -17,6 +17,7 @@ import dev.depot.storage.control.Stores;
 import dev.depot.storage.control.WritePrecondition;
 import dev.depot.storage.entity.StoredFile;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +55,8 @@ public class Uploads {
   @Inject AccessPolicy access;
   @Inject UploadSlots slots;
   @Inject QuotaAdmission quotas;
+  /** Every stored file, as it is published: the audit trail records writes from these (multipart parts too). */
+  @Inject Event<Stored> published;
 
   /**
    * What to store: where, from what stream, and what the client said about it — including what it
@@ -186,6 +189,7 @@ public class Uploads {
       }
       quota.committed(staged.size());
       publication.confirm();
+      published.fire(stored);
       if (earlierStore != null && !earlierStore.equals(store.id())) {
         removeEarlierCopy(earlierStore, key);
       }

@@ -35,7 +35,8 @@ class OpenApiDocumentTest {
 
   /** Every resource class of the API. */
   static final List<Class<?>> RESOURCES = List.of(FilesResource.class, MetadataResource.class, SeedUploadsResource.class, LinksResource.class,
-      dev.depot.access.boundary.SessionsResource.class, UsageResource.class);
+      dev.depot.access.boundary.SessionsResource.class, UsageResource.class,
+      dev.depot.access.boundary.AuditResource.class);
 
   @Test
   void documentIsValidOpenApi() throws IOException {

@@ -28,6 +28,7 @@ public final class UploadsFixture {
     uploads.access = AccessPolicy.forCaller(storage.settings, caller);
     uploads.slots = dev.depot.access.control.UploadSlots.of(storage.settings);
     uploads.quotas = QuotaAdmission.of(dev.depot.access.control.Quotas.of(storage.settings), storage.rows);
+    uploads.published = new IgnoredEvents<>();
     return uploads;
   }
 

@@ -1,0 +1,131 @@
+package dev.depot.access.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * One audited event: a write, replace, delete, signed-link creation or refused attempt, with who
+ * (the actor, null when anonymous), from where, what, on which path, and how it ended. Written once,
+ * never changed; deleted after the retention time. The id is an application-made UUID and the time an
+ * {@code OffsetDateTime} in UTC, for the reasons {@code StoredFile} gives.
+ */
+@Entity
+@Table(name = "audit_record")
+// Newest first, from :since on; PAGE_AFTER continues below the last (time, id) of the previous page.
+@NamedQuery(
+    name = AuditRecord.PAGE,
+    query = "SELECT a FROM AuditRecord a WHERE a.recordedAt >= :since ORDER BY a.recordedAt DESC, a.id DESC")
+@NamedQuery(
+    name = AuditRecord.PAGE_AFTER,
+    query = "SELECT a FROM AuditRecord a WHERE a.recordedAt >= :since"
+        + " AND (a.recordedAt < :time OR (a.recordedAt = :time AND a.id < :id)) ORDER BY a.recordedAt DESC, a.id DESC")
+@NamedQuery(
+    name = AuditRecord.IDS_BEFORE,
+    query = "SELECT a.id FROM AuditRecord a WHERE a.recordedAt < :cutoff ORDER BY a.recordedAt")
+@NamedQuery(name = AuditRecord.DELETE_IDS, query = "DELETE FROM AuditRecord a WHERE a.id IN :ids")
+public class AuditRecord {
+
+  public static final String PAGE = "AuditRecord.page";
+  public static final String PAGE_AFTER = "AuditRecord.pageAfter";
+  public static final String IDS_BEFORE = "AuditRecord.idsBefore";
+  public static final String DELETE_IDS = "AuditRecord.deleteIds";
+
+  @Id
+  @Column(length = 36)
+  private String id;
+
+  @Column(name = "recorded_at", nullable = false)
+  private OffsetDateTime recordedAt;
+
+  @Column(length = 255)
+  private String principal;
+
+  @Column(name = "remote_address", length = 255)
+  private String remoteAddress;
+
+  @Column(nullable = false, length = 32)
+  private String action;
+
+  @Column(length = 1024)
+  private String path;
+
+  @Column(name = "size_bytes")
+  private Long size;
+
+  @Column(length = 64)
+  private String sha256;
+
+  @Column(nullable = false)
+  private int status;
+
+  @Column(name = "problem_code", length = 64)
+  private String problemCode;
+
+  protected AuditRecord() {}
+
+  public AuditRecord(
+      Instant time, String principal, String remoteAddress, String action, String path, Long size, String sha256, int status, String problemCode) {
+    this.id = UUID.randomUUID().toString();
+    this.recordedAt = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
+    this.principal = cut(principal, 255);
+    this.remoteAddress = cut(remoteAddress, 255);
+    this.action = action;
+    this.path = cut(path, 1024);
+    this.size = size;
+    this.sha256 = sha256;
+    this.status = status;
+    this.problemCode = cut(problemCode, 64);
+  }
+
+  /** Audit columns are informational: an over-long value is cut rather than lose the whole record. */
+  private static String cut(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max);
+  }
+
+  public String getId() {
+    return id;
+  }
+
+  public Instant getTime() {
+    return recordedAt.toInstant();
+  }
+
+  public String getPrincipal() {
+    return principal;
+  }
+
+  public String getRemoteAddress() {
+    return remoteAddress;
+  }
+
+  public String getAction() {
+    return action;
+  }
+
+  public String getPath() {
+    return path;
+  }
+
+  public Long getSize() {
+    return size;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public int getStatus() {
+    return status;
+  }
+
+  public String getProblemCode() {
+    return problemCode;
+  }
+}
