@@ -53,14 +53,14 @@ class PostgresqlServerIT {
   private final String prefix = "pg-" + UUID.randomUUID();
 
   @Test
-  void readinessSaysTheDatabaseIsPostgresqlAtSchemaVersionThree() {
+  void readinessSaysTheDatabaseIsPostgresqlAtTheLatestSchemaVersion() {
     Api.Reply ready = new Health(base).ready();
 
     JsonObject database = Health.check(ready, "depot-database").orElseThrow(() -> new AssertionError(ready.body()));
     assertEquals("UP", database.getString("status"), ready.body());
     assertEquals("PostgreSQL", database.getJsonObject("data").getString("database"));
-    // V3 is PostgreSQL's own (db/vendor/postgresql); H2 stays below it
-    assertEquals("3", database.getJsonObject("data").getString("schema-version"));
+    // the latest of db/depot and PostgreSQL's own db/vendor/postgresql
+    assertEquals(dev.depot.it.Migrations.latest(true), database.getJsonObject("data").getString("schema-version"));
   }
 
   @Test
@@ -75,6 +75,10 @@ class PostgresqlServerIT {
       }
       assertTrue(applied.contains("1 V1__stored_file.sql"), applied.toString());
       assertTrue(applied.contains("3 V3__path_in_byte_order.sql"), applied.toString());
+      // issue 13's tables and columns, on PostgreSQL as well as H2
+      assertTrue(applied.contains("4 V4__written_by.sql"), applied.toString());
+      assertTrue(applied.contains("5 V5__audit.sql"), applied.toString());
+      assertTrue(applied.contains("6 V6__quota.sql"), applied.toString());
     }
     try (Connection db = postgresql();
         PreparedStatement query = db.prepareStatement("SELECT collation_name FROM information_schema.columns"
