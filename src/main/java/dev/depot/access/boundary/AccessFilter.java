@@ -110,6 +110,11 @@ public class AccessFilter implements ContainerRequestFilter {
         .orElseThrow(() -> new DepotException(Problem.INVALID_CREDENTIALS, "Bearer tokens are not configured on this server."));
     try {
       JwtVerifier.Verified verified = verifier.verify(token);
+      if (!Caller.usableName(verified.name())) {
+        throw new DepotException(Problem.INVALID_CREDENTIALS,
+            "The bearer token is not valid: its name is empty, longer than " + Caller.MAX_NAME
+                + " characters, has control characters or ends in '" + Caller.LINK_SUFFIX + "'.");
+      }
       return Caller.user(verified.name(), verified.groups(), Caller.Via.BEARER);
     } catch (JwtVerifier.InvalidTokenException e) {
       throw new DepotException(Problem.INVALID_CREDENTIALS, "The bearer token is not valid: " + e.getMessage());
@@ -126,6 +131,9 @@ public class AccessFilter implements ContainerRequestFilter {
     LinkSigner.Link link = SignedLinks.fromQuery(method, path, query);
     if (!settings.linkSigner().verify(link, query.getFirst(SignedLinks.SIGNATURE), Instant.now())) {
       throw new DepotException(Problem.INVALID_SIGNED_LINK, "The link is expired, altered, or for another method or path.");
+    }
+    if (!Caller.usableName(link.issuer())) {
+      throw new DepotException(Problem.INVALID_SIGNED_LINK, "The link is incomplete or altered.");
     }
     return new Caller(link.issuer(), java.util.Set.of(), Caller.Via.LINK, link);
   }

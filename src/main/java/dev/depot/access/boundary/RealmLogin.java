@@ -47,7 +47,9 @@ public class RealmLogin {
       return Optional.empty();
     }
     try {
-      return Optional.of(caller(request, user, via));
+      Caller caller = caller(request, user, via);
+      // A realm (LDAP) may hold names Depot cannot record or tell from a link's: refused like a bad password.
+      return Caller.usableName(caller.name()) ? Optional.of(caller) : Optional.empty();
     } finally {
       forget(request, hadSession);
     }

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,6 +21,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -48,24 +48,13 @@ public class SessionsResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response signIn(JsonObject credentials, @CookieParam(AccessFilter.SESSION_COOKIE) String previous) {
-    if (credentials == null || !(credentials.get("username") instanceof JsonString)
-        || !(credentials.get("password") instanceof JsonString)) {
-      throw new DepotException(Problem.INVALID_PARAMETER, "Send {\"username\": \"…\", \"password\": \"…\"}.");
+  public Response signIn(InputStream body, @CookieParam(AccessFilter.SESSION_COOKIE) String previous) {
+    String expected = "Send {\"username\": \"…\", \"password\": \"…\"}.";
+    JsonObject credentials = JsonBodies.object(body, expected);
+    if (!(credentials.get("username") instanceof JsonString username) || !(credentials.get("password") instanceof JsonString password)) {
+      throw new DepotException(Problem.INVALID_PARAMETER, expected);
     }
-    return signIn(credentials.getString("username"), credentials.getString("password"), previous);
-  }
-
-  @POST
-  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-  @Produces(MediaType.APPLICATION_JSON)
-  public Response signInForm(
-      @FormParam("username") String username, @FormParam("password") String password,
-      @CookieParam(AccessFilter.SESSION_COOKIE) String previous) {
-    if (username == null || password == null) {
-      throw new DepotException(Problem.INVALID_PARAMETER, "Send the form fields username and password.");
-    }
-    return signIn(username, password, previous);
+    return signIn(username.getString(), password.getString(), previous);
   }
 
   @GET

@@ -35,6 +35,19 @@ public record Caller(String name, Set<String> groups, Via via, LinkSigner.Link l
     return new Caller(name, groups, via, null);
   }
 
+  /** Longest caller name Depot accepts: rows keep {@code NAME (link)} in 255 characters. */
+  public static final int MAX_NAME = 200;
+
+  /**
+   * Whether a name from a realm or a token can stand for a caller: not empty, at most {@value
+   * #MAX_NAME} characters, no control characters, and not ending in {@value #LINK_SUFFIX} (a user
+   * called {@code bob (link)} would pass for bob's links in rows, quotas and the audit).
+   */
+  public static boolean usableName(String name) {
+    return name != null && !name.isBlank() && name.length() <= MAX_NAME && !name.endsWith(LINK_SUFFIX)
+        && name.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+  }
+
   public boolean authenticated() {
     return name != null;
   }

@@ -59,7 +59,7 @@ public final class Grants {
       if (resolved == null) {
         return false;
       }
-      if (resolved.equals("*")) {
+      if (prefix.equals("*")) { // decided on the grant as written: a caller named "*" is no wildcard
         return true;
       }
       return resolved.endsWith("/") ? path.startsWith(resolved) : path.equals(resolved);
@@ -71,7 +71,7 @@ public final class Grants {
       if (resolved == null) {
         return false;
       }
-      return resolved.equals("*") || (resolved.endsWith("/") && directory.startsWith(resolved));
+      return prefix.equals("*") || (resolved.endsWith("/") && directory.startsWith(resolved));
     }
 
     private String resolve(Caller caller) {
@@ -169,6 +169,7 @@ public final class Grants {
   /** Whether a name can stand in for {@code {name}} without leaving its directory. */
   static boolean safeSegment(String name) {
     return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0 && name.indexOf('\\') < 0
+        && name.indexOf('*') < 0
         && name.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
   }
 

@@ -1,5 +1,6 @@
 package dev.depot.files.boundary;
 
+import dev.depot.access.boundary.JsonBodies;
 import dev.depot.access.boundary.SignedLinks;
 import dev.depot.access.control.AccessPolicy;
 import dev.depot.access.control.Caller;
@@ -11,6 +12,9 @@ import dev.depot.problem.Problem;
 import dev.depot.storage.control.StoragePaths;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +23,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,6 +44,8 @@ public class LinksResource {
 
   public record LinkJson(String url, String method, String path, String expires) {}
 
+  private static final String EXPECTED = "Send {\"path\": \"…\", \"method\": \"GET\" or \"PUT\"}.";
+
   @Inject AccessPolicy access;
   @Inject DepotSettings settings;
   @Context UriInfo uriInfo;
@@ -46,10 +53,11 @@ public class LinksResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response create(LinkRequestJson request) {
-    Caller caller = access.requireAuthenticated();
-    if (request == null || request.path() == null) {
-      throw new DepotException(Problem.INVALID_PARAMETER, "Send {\"path\": \"…\", \"method\": \"GET\" or \"PUT\"}.");
+  public Response create(InputStream body) {
+    Caller caller = access.requireAuthenticated(); // before a byte of the body is read
+    LinkRequestJson request = request(JsonBodies.object(body, EXPECTED));
+    if (request.path() == null) {
+      throw new DepotException(Problem.INVALID_PARAMETER, EXPECTED);
     }
     String method = request.method() == null ? "GET" : request.method().toUpperCase(java.util.Locale.ROOT);
     if (!method.equals("GET") && !method.equals("PUT")) {
@@ -77,5 +85,17 @@ public class LinksResource {
     url.append('&').append(SignedLinks.ISSUER).append('=').append(java.net.URLEncoder.encode(caller.name(), java.nio.charset.StandardCharsets.UTF_8))
         .append('&').append(SignedLinks.SIGNATURE).append('=').append(signature);
     return Response.status(Response.Status.CREATED).entity(new LinkJson(url.toString(), method, path, expires.toString())).build();
+  }
+
+  private static LinkRequestJson request(JsonObject json) {
+    try {
+      return new LinkRequestJson(
+          json.get("path") instanceof JsonString path ? path.getString() : null,
+          json.get("method") instanceof JsonString method ? method.getString() : null,
+          json.get("expiresIn") instanceof JsonNumber expires ? expires.longValueExact() : null,
+          json.get("maxSize") instanceof JsonNumber max ? max.longValueExact() : null);
+    } catch (ArithmeticException e) {
+      throw new DepotException(Problem.INVALID_PARAMETER, "expiresIn and maxSize are whole numbers.");
+    }
   }
 }

@@ -93,4 +93,24 @@ class GrantsTest {
     assertEquals("root", admin.actor());
     assertEquals(null, Caller.ANONYMOUS.actor());
   }
+
+  @Test
+  void aCallerNamedStarIsNoWildcard() {
+    Caller star = Caller.user("*", Set.of(), Caller.Via.BEARER);
+    assertFalse(Grants.parse("user:* rw {name}").allows(star, Permission.WRITE, "x"));
+    assertFalse(Grants.parse("user:* rw {name}/").allows(star, Permission.WRITE, "*/x"));
+    assertFalse(Grants.parse("user:* rw {name}").allowsAllBelow(star, Permission.WRITE, ""));
+  }
+
+  @Test
+  void namesThatCannotStandForACallerAreRefused() {
+    assertTrue(Caller.usableName("alice"));
+    assertTrue(Caller.usableName("Alice Smith (ops)"));
+    assertFalse(Caller.usableName("bob (link)"), "would pass for bob's links");
+    assertFalse(Caller.usableName("a\nb"));
+    assertFalse(Caller.usableName(""));
+    assertFalse(Caller.usableName(" "));
+    assertFalse(Caller.usableName("x".repeat(Caller.MAX_NAME + 1)));
+    assertTrue(Caller.usableName("x".repeat(Caller.MAX_NAME)));
+  }
 }
