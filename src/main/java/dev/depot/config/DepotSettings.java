@@ -269,8 +269,8 @@ public class DepotSettings {
   }
 
   /**
-   * {@code depot.max-concurrent-uploads}: the most uploads one caller (by name; a signed link's uploads
-   * count for its issuer) may have in progress at once; one more is refused with 429 before its body
+   * {@code depot.max-concurrent-uploads}: the most uploads one caller (by name; all of one issuer's
+   * signed links together count as one caller of their own) may have in progress at once; one more is refused with 429 before its body
    * is read. A whole number, or {@code unlimited}. Defaults to 32.
    */
   public int maxConcurrentUploads() {

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Caps the uploads one caller has in progress at once ({@code depot.max-concurrent-uploads}), counted
- * by name: a signed link's uploads count for its issuer. Each upload holds a server worker thread for
+ * by name; uploads through an issuer's signed links share a count of their own ({@code alice (link)}),
+ * so whoever holds a link cannot use up the issuer's own slots. Each upload holds a server worker thread for
  * its whole body, so without a cap one client (or one leaked token) could take every worker and make
  * everyone else wait. A request over the cap is refused with 429 before its body is read; a slot is
  * given back when the upload ends, however it ends. Counted in this server's memory: instances
@@ -61,7 +62,7 @@ public class UploadSlots {
    * @throws DepotException TOO_MANY_UPLOADS if the caller already has {@code depot.max-concurrent-uploads} in progress
    */
   public Slot acquire(Caller caller) {
-    String name = caller.name() == null ? "" : caller.name();
+    String name = caller.actor() == null ? "" : caller.actor();
     int max = settings.maxConcurrentUploads();
     boolean[] refused = {false};
     inProgress.compute(name, (k, n) -> {

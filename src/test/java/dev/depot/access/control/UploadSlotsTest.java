@@ -41,14 +41,20 @@ class UploadSlotsTest {
   }
 
   @Test
-  void eachNameHasItsOwnCapAndALinkCountsForItsIssuer() {
+  void eachNameHasItsOwnCapAndAnIssuersLinksShareOneOfTheirOwn() {
     settings.maxConcurrentUploads = 1;
     Caller link = new Caller("alice", Set.of(), Caller.Via.LINK, new LinkSigner.Link("PUT", "x", Instant.now(), null, "alice"));
-    try (UploadSlots.Slot slot = cut.acquire(alice)) {
-      assertProblem(Problem.TOO_MANY_UPLOADS, () -> cut.acquire(link));
+    Caller otherLink = new Caller("alice", Set.of(), Caller.Via.LINK, new LinkSigner.Link("PUT", "y", Instant.now(), null, "alice"));
+    try (UploadSlots.Slot byLink = cut.acquire(link)) {
+      // whoever holds alice's link cannot use up alice's own slots (security review of issue 13)
+      cut.acquire(alice).close();
+      assertProblem(Problem.TOO_MANY_UPLOADS, () -> cut.acquire(otherLink));
       cut.acquire(Caller.user("bob", Set.of(), Caller.Via.BASIC)).close();
     }
-    cut.acquire(link).close();
+    try (UploadSlots.Slot own = cut.acquire(alice)) {
+      assertProblem(Problem.TOO_MANY_UPLOADS, () -> cut.acquire(alice));
+      cut.acquire(link).close();
+    }
   }
 
   @Test
