@@ -99,7 +99,60 @@ public class Listings {
         return new Page(List.copyOf(visible), Optional.empty());
       }
     }
-    return new Page(List.copyOf(visible), Optional.of(encode(last)));
+    // The last row looked at may be one the caller may not read: its path goes out sealed, never readable.
+    return new Page(List.copyOf(visible), Optional.of(seal(last)));
+  }
+
+  /** Prefix of a sealed cursor (base64url never contains it). */
+  static final char SEALED = '~';
+
+  /** Per process: a sealed cursor from before a restart is refused (400), and the client lists again. */
+  private static final javax.crypto.SecretKey CURSOR_KEY = newCursorKey();
+
+  private static javax.crypto.SecretKey newCursorKey() {
+    try {
+      javax.crypto.KeyGenerator generator = javax.crypto.KeyGenerator.getInstance("AES");
+      generator.init(128);
+      return generator.generateKey();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A cursor that does not show its path (AES-GCM under a key of this process), for a page that ended
+   * on a row the caller may not read: a plain cursor would hand out the name of a file the caller may
+   * not see, and a client that writes cursors itself could walk such names one page at a time
+   * (security review of issue 13).
+   */
+  static String seal(String path) {
+    try {
+      byte[] iv = new byte[12];
+      new java.security.SecureRandom().nextBytes(iv);
+      javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, CURSOR_KEY, new javax.crypto.spec.GCMParameterSpec(128, iv));
+      byte[] sealed = cipher.doFinal(path.getBytes(StandardCharsets.UTF_8));
+      byte[] out = new byte[iv.length + sealed.length];
+      System.arraycopy(iv, 0, out, 0, iv.length);
+      System.arraycopy(sealed, 0, out, iv.length, sealed.length);
+      return SEALED + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String unseal(String cursor) {
+    try {
+      byte[] in = Base64.getUrlDecoder().decode(cursor.substring(1));
+      if (in.length < 12 + 16) {
+        throw new IllegalArgumentException("short");
+      }
+      javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(javax.crypto.Cipher.DECRYPT_MODE, CURSOR_KEY, new javax.crypto.spec.GCMParameterSpec(128, in, 0, 12));
+      return new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+      throw new DepotException(Problem.INVALID_PARAMETER, "The cursor is not one this server gave out (or it restarted since).", e);
+    }
   }
 
   static String encode(String path) {
@@ -107,6 +160,9 @@ public class Listings {
   }
 
   static String decode(String cursor) {
+    if (!cursor.isEmpty() && cursor.charAt(0) == SEALED) {
+      return unseal(cursor);
+    }
     try {
       byte[] bytes = Base64.getUrlDecoder().decode(cursor);
       return StandardCharsets.UTF_8

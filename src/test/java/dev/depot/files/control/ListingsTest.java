@@ -69,4 +69,31 @@ class ListingsTest {
     assertEquals(seen.stream().sorted().distinct().toList(), seen, "in order, none twice");
     assertTrue(seen.stream().allMatch(p -> p.startsWith("team-a/")), "nothing of team-b");
   }
+
+  @Test
+  void aPageThatEndsOnAnUnreadableRowHandsOutASealedCursorNotItsName() {
+    dev.depot.config.FixedSettings settings = new dev.depot.config.FixedSettings(java.nio.file.Path.of("/nonexistent"));
+    settings.grants = "group:team-a r team-a/";
+    dev.depot.storage.control.InMemoryStoredFiles rows = new dev.depot.storage.control.InMemoryStoredFiles();
+    for (int i = 0; i < Listings.MAX_SCANNED + 5; i++) {
+      String path = "secret/" + String.format("%06d", i);
+      rows.rows.put(path, new dev.depot.storage.entity.StoredFile(path, java.time.Instant.EPOCH));
+    }
+    rows.rows.put("team-a/z", new dev.depot.storage.entity.StoredFile("team-a/z", java.time.Instant.EPOCH));
+    Listings listings = new Listings();
+    listings.storedFiles = rows;
+    listings.access = dev.depot.access.control.AccessPolicy.forCaller(settings,
+        dev.depot.access.control.Caller.user("alice", java.util.Set.of("team-a"), dev.depot.access.control.Caller.Via.BASIC));
+
+    Listings.Page first = listings.list("", 10, null);
+
+    assertEquals(0, first.items().size());
+    String cursor = first.next().orElseThrow();
+    assertTrue(cursor.startsWith("~"), cursor);
+    assertFalse(new String(java.util.Base64.getUrlDecoder().decode(cursor.substring(1)), java.nio.charset.StandardCharsets.ISO_8859_1).contains("secret"),
+        "the cursor does not show the path");
+    Listings.Page second = listings.list("", 10, cursor);
+    assertEquals(List.of("team-a/z"), second.items().stream().map(f -> f.getPath()).toList(), "the listing goes on from the sealed cursor");
+    assertProblem(Problem.INVALID_PARAMETER, () -> Listings.decode("~" + cursor.substring(2)));
+  }
 }
