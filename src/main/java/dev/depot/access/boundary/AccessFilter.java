@@ -122,11 +122,14 @@ public class AccessFilter implements ContainerRequestFilter {
   }
 
   private Caller linkCaller(ContainerRequestContext context, MultivaluedMap<String, String> query) {
-    List<String> segments = context.getUriInfo().getPathSegments().stream().map(s -> s.getPath()).toList();
-    if (segments.size() < 2 || !segments.get(0).equals("files")) {
+    // The path as the resource will see it (its path parameter), so the link's path and the one checked
+    // against it are the same string, whatever the URL's encoding or matrix parameters.
+    List<jakarta.ws.rs.core.PathSegment> segments = context.getUriInfo().getPathSegments();
+    String raw = context.getUriInfo().getPathParameters().getFirst("path");
+    if (segments.isEmpty() || !segments.get(0).getPath().equals("files") || raw == null) {
       throw new DepotException(Problem.INVALID_SIGNED_LINK, "A signed link is for one file's URL only.");
     }
-    String path = StoragePaths.key(String.join("/", segments.subList(1, segments.size())));
+    String path = StoragePaths.key(raw);
     String method = context.getMethod().equals("HEAD") ? "GET" : context.getMethod();
     LinkSigner.Link link = SignedLinks.fromQuery(method, path, query);
     if (!settings.linkSigner().verify(link, query.getFirst(SignedLinks.SIGNATURE), Instant.now())) {

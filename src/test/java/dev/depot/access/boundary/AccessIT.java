@@ -329,6 +329,16 @@ class AccessIT {
   }
 
   @Test
+  void aLinkToANameWithASemicolonWorks() {
+    String path = "team-a/" + run + "/semi;colon,x=y.txt";
+    assertEquals(201, writer.put("team-a/" + run + "/semi%3Bcolon%2Cx%3Dy.txt", bytes("s")).status());
+    String url = link(writer, path, "GET", null, null).getString("url");
+    HttpResponse<String> get = writer.anonymous().exchange(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, get.statusCode(), url + " " + get.body());
+    assertEquals("s", get.body());
+  }
+
+  @Test
   void anExpiredLinkIsRefused() throws Exception {
     String path = "team-a/" + run + "/soon.txt";
     assertEquals(201, writer.put(path, bytes("s")).status());
