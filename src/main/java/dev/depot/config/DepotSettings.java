@@ -417,7 +417,10 @@ public class DepotSettings {
     String issuer = source.apply(JWT_ISSUER).filter(v -> !v.isBlank()).map(String::strip).orElse(null);
     String audiences = source.apply(JWT_AUDIENCES).orElse("");
     java.time.Duration skew = value(JWT_CLOCK_SKEW, DepotSettings::duration, java.time.Duration.ofSeconds(60));
-    String config = keyText.orElse("") + "\n@" + location.orElse("") + "\n" + issuer + "\n" + audiences + "\n" + skew;
+    // The key file's size and modification time are part of what is remembered: a replaced key file
+    // (a compromised key rotated out) applies to the next request, not at the next restart.
+    String config = keyText.orElse("") + "\n@" + location.orElse("") + "\n" + location.map(DepotSettings::fileStamp).orElse("")
+        + "\n" + issuer + "\n" + audiences + "\n" + skew;
     try {
       JwtVerifier verifier = memo(JWT_PUBLIC_KEY, text -> {
         String keys = keyText.isPresent() ? keyText.get() : readKeyFile(location.get());
@@ -512,6 +515,16 @@ public class DepotSettings {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     return key;
+  }
+
+  private static String fileStamp(String location) {
+    try {
+      Path path = location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location);
+      java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+      return a.size() + ":" + a.lastModifiedTime().toMillis() + ":" + a.fileKey();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unreadable";
+    }
   }
 
   private static String readKeyFile(String location) {

@@ -1,6 +1,7 @@
 package dev.depot.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -162,5 +163,35 @@ class DepotSettingsTest {
     config.remove(DepotSettings.JWT_PUBLIC_KEY);
     assertTrue(cut.jwtVerifier().isEmpty());
     assertEquals(Map.of(), cut.problems());
+  }
+
+  @Test
+  void aReplacedKeyFileAppliesToTheNextRequest() throws Exception {
+    config.put(DepotSettings.RESULTS_DIR, dir.toString());
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair a = generator.generateKeyPair();
+    java.security.KeyPair b = generator.generateKeyPair();
+    Path keyFile = dir.resolve("key.pem");
+    Files.writeString(keyFile, pem(a));
+    config.put(DepotSettings.JWT_PUBLIC_KEY_LOCATION, keyFile.toString());
+    String token = token(a);
+    assertEquals("carol", cut.jwtVerifier().orElseThrow().verify(token).name());
+
+    Files.writeString(keyFile, pem(b) + "\n"); // another key (another size, too)
+
+    assertThrows(dev.depot.access.control.JwtVerifier.InvalidTokenException.class, () -> cut.jwtVerifier().orElseThrow().verify(token));
+  }
+
+  private static String pem(java.security.KeyPair key) {
+    return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  private static String token(java.security.KeyPair key) throws Exception {
+    com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.RS256),
+        new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("carol").expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(300))).build());
+    jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key.getPrivate()));
+    return jwt.serialize();
   }
 }
