@@ -29,6 +29,18 @@ public class BrowserSessions {
   /** Most sessions kept; beyond it the least recently used go first (a bound on memory, not a quota). */
   static final int MAX_SESSIONS = 100_000;
 
+  /**
+   * Most sessions of one user: a sign-in beyond it ends that user's least recently used one, so one
+   * account cannot crowd everyone else out of {@link #MAX_SESSIONS}.
+   */
+  static final int MAX_PER_USER = 20;
+
+  /**
+   * However active, a session ends this long after sign-in: its groups were read from the realm then,
+   * and a user removed from a group must not keep that group's rights for as long as the tab stays open.
+   */
+  static final java.time.Duration MAX_LIFETIME = java.time.Duration.ofHours(12);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject DepotSettings settings;
@@ -47,14 +59,16 @@ public class BrowserSessions {
   /** A signed-in browser: who, and the token its unsafe requests must echo. */
   public record Session(Caller caller, String csrfToken) {}
 
-  private record Entry(String name, java.util.Set<String> groups, String csrfToken, Instant lastUsed) {}
+  private record Entry(String name, java.util.Set<String> groups, String csrfToken, Instant started, Instant lastUsed) {}
 
   /** Starts a session; returns its cookie value (given to the browser once) and the session. */
   public Map.Entry<String, Session> start(Caller caller) {
     evictIfFull();
+    evictOwnOldest(caller.name());
     String token = random();
     String csrf = random();
-    sessions.put(hash(token), new Entry(caller.name(), caller.groups(), csrf, clock.instant()));
+    Instant now = clock.instant();
+    sessions.put(hash(token), new Entry(caller.name(), caller.groups(), csrf, now, now));
     return Map.entry(token, new Session(Caller.user(caller.name(), caller.groups(), Caller.Via.SESSION), csrf));
   }
 
@@ -69,11 +83,11 @@ public class BrowserSessions {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    if (entry.lastUsed().plus(timeout()).isBefore(now)) {
+    if (entry.lastUsed().plus(timeout()).isBefore(now) || !entry.started().plus(MAX_LIFETIME).isAfter(now)) {
       sessions.remove(key, entry);
       return Optional.empty();
     }
-    sessions.replace(key, entry, new Entry(entry.name(), entry.groups(), entry.csrfToken(), now));
+    sessions.replace(key, entry, new Entry(entry.name(), entry.groups(), entry.csrfToken(), entry.started(), now));
     return Optional.of(new Session(Caller.user(entry.name(), entry.groups(), Caller.Via.SESSION), entry.csrfToken()));
   }
 
@@ -95,6 +109,14 @@ public class BrowserSessions {
     sessions.values().removeIf(e -> e.lastUsed().isBefore(cutoff));
     while (sessions.size() >= MAX_SESSIONS) {
       sessions.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Entry::lastUsed)))
+          .ifPresent(oldest -> sessions.remove(oldest.getKey(), oldest.getValue()));
+    }
+  }
+
+  private void evictOwnOldest(String name) {
+    java.util.List<Map.Entry<String, Entry>> own = sessions.entrySet().stream().filter(e -> e.getValue().name().equals(name)).toList();
+    if (own.size() >= MAX_PER_USER) {
+      own.stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Entry::lastUsed)))
           .ifPresent(oldest -> sessions.remove(oldest.getKey(), oldest.getValue()));
     }
   }
