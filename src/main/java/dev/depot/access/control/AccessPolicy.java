@@ -53,6 +53,19 @@ public class AccessPolicy {
     return settings.grants().allows(caller, permission, path);
   }
 
+  /**
+   * What the current caller may do, decided once: for checking many paths (a listing page) without
+   * reading the grants for each.
+   */
+  public java.util.function.Predicate<String> allowsEach(Permission permission) {
+    Caller caller = current.get();
+    if (caller.link() != null) {
+      return path -> false;
+    }
+    Grants grants = settings.grants();
+    return path -> grants.allows(caller, permission, path);
+  }
+
   /** Whether every path below {@code directory} (ending in {@code /}, or empty) is readable, so no row needs a check. */
   public boolean allowsAllBelow(Permission permission, String directory) {
     Caller caller = current.get();

@@ -81,6 +81,7 @@ public class Listings {
    */
   private Page readablePage(String prefix, String after, int size) {
     List<StoredFile> visible = new ArrayList<>();
+    java.util.function.Predicate<String> readable = access.allowsEach(Permission.READ);
     String last = after;
     int scanned = 0;
     while (scanned < MAX_SCANNED) {
@@ -91,7 +92,7 @@ public class Listings {
         }
         scanned++;
         last = row.getPath();
-        if (access.allows(Permission.READ, row.getPath())) {
+        if (readable.test(row.getPath())) {
           visible.add(row);
         }
       }
