@@ -72,20 +72,28 @@ public class AuditResource {
     return new AuditPageJson(page.stream().map(AuditRecordJson::of).toList(), next);
   }
 
-  /** {@code since} as an instant; taken as text so that garbage is a 400 with a message, not a bare 404. */
+  /**
+   * {@code since} as an instant; taken as text so that garbage is a 400 with a message, not a bare 404.
+   * Years outside 0001–9999 are refused too: the database could not compare them (a 500 otherwise).
+   */
   static Instant since(String text) {
     if (text == null || text.isBlank()) {
       return Instant.EPOCH;
     }
+    Instant since;
     try {
-      return Instant.parse(text.strip());
+      since = Instant.parse(text.strip());
     } catch (DateTimeParseException e) {
       try {
-        return OffsetDateTime.parse(text.strip()).toInstant();
+        since = OffsetDateTime.parse(text.strip()).toInstant();
       } catch (DateTimeParseException again) {
         throw new DepotException(Problem.INVALID_PARAMETER, "since must be an ISO-8601 instant such as 2026-12-01T00:00:00Z.");
       }
     }
+    if (!AuditRecords.queryable(since)) {
+      throw new DepotException(Problem.INVALID_PARAMETER, "since must be in the years 0001 to 9999 (UTC).");
+    }
+    return since;
   }
 
   /** A {@code limit}: a whole number from 1, capped at {@value #MAX_LIMIT} as listings are. */
