@@ -74,19 +74,44 @@ public class AuditRecord {
       Instant time, String principal, String remoteAddress, String action, String path, Long size, String sha256, int status, String problemCode) {
     this.id = UUID.randomUUID().toString();
     this.recordedAt = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
-    this.principal = cut(principal, 255);
-    this.remoteAddress = cut(remoteAddress, 255);
-    this.action = action;
-    this.path = cut(path, 1024);
+    this.principal = printable(principal, 255);
+    this.remoteAddress = printable(remoteAddress, 255);
+    this.action = printable(action, 32);
+    this.path = printable(path, 1024);
     this.size = size;
-    this.sha256 = sha256;
+    this.sha256 = printable(sha256, 64);
     this.status = status;
-    this.problemCode = cut(problemCode, 64);
+    this.problemCode = printable(problemCode, 64);
   }
 
-  /** Audit columns are informational: an over-long value is cut rather than lose the whole record. */
-  private static String cut(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
+  /**
+   * {@code text} fit for an audit column and a log line: C0 controls and DEL replaced by U+FFFD, then
+   * cut to {@code max} chars (never between the halves of a surrogate pair). A refused request's path
+   * is kept as the client sent it, and PostgreSQL refuses U+0000 in text, which lost the whole record;
+   * CR and LF in a logged value would forge log lines. U+FFFD rather than escaped text keeps
+   * the length and cannot be mistaken for characters the client really sent. Audit columns are
+   * informational: an over-long value is cut rather than lose the whole record.
+   */
+  public static String printable(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder clean = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && clean.length() < max; i++) {
+      char c = text.charAt(i);
+      clean.append(c < 0x20 || c == 0x7f ? '\ufffd' : c);
+    }
+    if (clean.length() == max && Character.isHighSurrogate(clean.charAt(max - 1)) && text.length() > max) {
+      clean.setLength(max - 1);
+    }
+    return clean.toString();
+  }
+
+  /** What the record says, for a log line: every text field is {@link #printable}. */
+  @Override
+  public String toString() {
+    return "AuditRecord[" + recordedAt + " " + principal + " from " + remoteAddress + ": " + action + " " + path + " size=" + size + " sha256="
+        + sha256 + " status=" + status + " code=" + problemCode + "]";
   }
 
   public String getId() {

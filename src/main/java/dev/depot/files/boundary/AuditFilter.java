@@ -3,6 +3,7 @@ package dev.depot.files.boundary;
 import dev.depot.access.control.AuditEntry;
 import dev.depot.access.control.AuditTrail;
 import dev.depot.access.control.CurrentCaller;
+import dev.depot.access.entity.AuditRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,7 +60,9 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
       }
     } catch (RuntimeException e) {
       // The answer is decided: an audit failure must not change it.
-      LOG.log(Level.SEVERE, "Could not audit " + requestContext.getMethod() + " " + requestContext.getUriInfo().getPath(), e);
+      // The decoded path is the client's text: cleaned, so that a CR LF in it cannot forge a log line.
+      LOG.log(Level.SEVERE, "Could not audit " + AuditRecord.printable(requestContext.getMethod(), 32) + " "
+          + AuditRecord.printable(requestContext.getUriInfo().getPath(), 1024), e);
     }
   }
 }
