@@ -4,13 +4,16 @@
 -- id (no IDENTITY: EclipseLink's IDENTITY DDL is rejected by H2 2.2, and AUTO means different things
 -- on EclipseLink and Hibernate).
 --
--- principal is the caller's actor name ("alice", "alice (link)"), null when anonymous; path, size,
+-- principal is the caller's actor name ("alice", "alice (link)"), null when anonymous;
+-- claimed_principal is the user name of refused Basic credentials (INVALID_CREDENTIALS), null
+-- otherwise, so that password guessing names whom it targets; path, size,
 -- sha256 and problem_code are null where they do not apply (a refused multipart has no path, a
 -- delete no digest, a success no problem).
 CREATE TABLE audit_record (
   id             VARCHAR(36)                 NOT NULL,
   recorded_at    TIMESTAMP(6) WITH TIME ZONE NOT NULL,
   principal      VARCHAR(255),
+  claimed_principal VARCHAR(255),
   remote_address VARCHAR(255),
   action         VARCHAR(32)                 NOT NULL,
   path           VARCHAR(1024),

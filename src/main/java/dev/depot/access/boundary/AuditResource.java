@@ -37,11 +37,12 @@ public class AuditResource {
   /** One record; {@code time} ISO-8601 UTC, absent values null. */
   @JsonbNillable
   public record AuditRecordJson(
-      String time, String principal, String remoteAddress, String action, String path, Long size, String sha256, int status, String code) {
+      String time, String principal, String claimedPrincipal, String remoteAddress, String action, String path, Long size, String sha256, int status,
+      String code) {
 
     static AuditRecordJson of(AuditRecord r) {
       return new AuditRecordJson(
-          r.getTime().toString(), r.getPrincipal(), r.getRemoteAddress(), r.getAction(), r.getPath(), r.getSize(), r.getSha256(), r.getStatus(),
+          r.getTime().toString(), r.getPrincipal(), r.getClaimedPrincipal(), r.getRemoteAddress(), r.getAction(), r.getPath(), r.getSize(), r.getSha256(), r.getStatus(),
           r.getProblemCode());
     }
   }

@@ -49,7 +49,7 @@ public class AuditTrail {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     // The records clean what the client sent (AuditRecord.printable): what is logged is them, never the entries.
     List<AuditRecord> made = entries.stream()
-        .map(e -> new AuditRecord(now, actor, remoteAddress, e.action(), e.path(), e.size(), e.sha256(), e.status(), e.code()))
+        .map(e -> new AuditRecord(now, actor, e.claimedPrincipal(), remoteAddress, e.action(), e.path(), e.size(), e.sha256(), e.status(), e.code()))
         .toList();
     try {
       records.insert(made);

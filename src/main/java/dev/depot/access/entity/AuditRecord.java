@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * One audited event: a write, replace, delete, signed-link creation or refused attempt, with who
- * (the actor, null when anonymous), from where, what, on which path, and how it ended. Written once,
+ * (the actor, null when anonymous; for refused credentials, the user name they claimed), from where, what, on which path, and how it ended. Written once,
  * never changed; deleted after the retention time. The id is an application-made UUID and the time an
  * {@code OffsetDateTime} in UTC, for the reasons {@code StoredFile} gives.
  */
@@ -47,6 +47,9 @@ public class AuditRecord {
   @Column(length = 255)
   private String principal;
 
+  @Column(name = "claimed_principal", length = 255)
+  private String claimedPrincipal;
+
   @Column(name = "remote_address", length = 255)
   private String remoteAddress;
 
@@ -72,9 +75,17 @@ public class AuditRecord {
 
   public AuditRecord(
       Instant time, String principal, String remoteAddress, String action, String path, Long size, String sha256, int status, String problemCode) {
+    this(time, principal, null, remoteAddress, action, path, size, sha256, status, problemCode);
+  }
+
+  /** {@code claimedPrincipal}: the user name that refused credentials named, null for every other record. */
+  public AuditRecord(
+      Instant time, String principal, String claimedPrincipal, String remoteAddress, String action, String path, Long size, String sha256,
+      int status, String problemCode) {
     this.id = UUID.randomUUID().toString();
     this.recordedAt = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
     this.principal = printable(principal, 255);
+    this.claimedPrincipal = printable(claimedPrincipal, 255);
     this.remoteAddress = printable(remoteAddress, 255);
     this.action = printable(action, 32);
     this.path = printable(path, 1024);
@@ -110,7 +121,7 @@ public class AuditRecord {
   /** What the record says, for a log line: every text field is {@link #printable}. */
   @Override
   public String toString() {
-    return "AuditRecord[" + recordedAt + " " + principal + " from " + remoteAddress + ": " + action + " " + path + " size=" + size + " sha256="
+    return "AuditRecord[" + recordedAt + " " + principal + (claimedPrincipal == null ? "" : " claiming " + claimedPrincipal) + " from " + remoteAddress + ": " + action + " " + path + " size=" + size + " sha256="
         + sha256 + " status=" + status + " code=" + problemCode + "]";
   }
 
@@ -124,6 +135,10 @@ public class AuditRecord {
 
   public String getPrincipal() {
     return principal;
+  }
+
+  public String getClaimedPrincipal() {
+    return claimedPrincipal;
   }
 
   public String getRemoteAddress() {

@@ -12,6 +12,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.PathSegment;
 import java.util.List;
@@ -52,11 +53,14 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     try {
       MultivaluedMap<String, String> query = requestContext.getUriInfo().getQueryParameters();
       List<String> segments = requestContext.getUriInfo().getPathSegments().stream().map(PathSegment::getPath).toList();
+      String actor = caller.get().actor();
+      // Only an anonymous caller's credentials can be the refused ones; a signed-in caller's are not read.
+      String authorization = actor == null ? requestContext.getHeaderString(HttpHeaders.AUTHORIZATION) : null;
       List<AuditEntry> entries = AuditedExchange.entries(new AuditedExchange.Exchange(
           requestContext.getMethod(), segments, query.getFirst("filedir"), query.getFirst("filename"),
-          responseContext.getStatus(), responseContext.getEntity(), stored.files()));
+          responseContext.getStatus(), responseContext.getEntity(), stored.files(), authorization));
       if (!entries.isEmpty()) {
-        trail.record(caller.get().actor(), request.getRemoteAddr(), entries);
+        trail.record(actor, request.getRemoteAddr(), entries);
       }
     } catch (RuntimeException e) {
       // The answer is decided: an audit failure must not change it.

@@ -7,7 +7,9 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,8 +27,10 @@ import java.util.Locale;
  *   <li>A delete ({@code 204}) and a signed link ({@code 201}) are a record each.
  *   <li>A refusal — any 401 or 403, and a 507 with code {@value #QUOTA_EXCEEDED} — is a record with the
  *       path the request named, where the URL names one; reads are audited only when refused ({@code
- *       READ}). {@code GET /session} is the exception: a page asking whether it is signed in is not
- *       an attempt to do anything.
+ *       READ}). {@code GET /session} without credentials ({@code UNAUTHENTICATED}) is the exception: a
+ *       page asking whether it is signed in is not an attempt to do anything; with wrong ones it is.
+ *   <li>A refusal for wrong credentials ({@value #INVALID_CREDENTIALS}) carries the user name that
+ *       {@code Basic} credentials claimed, so that password guessing records whom it targets.
  *   <li>Everything else (reads, listings, other failures) is not recorded.
  * </ul>
  */
@@ -35,9 +39,16 @@ final class AuditedExchange {
   /** The quota problem's code, matched as text: it is a refusal to audit whichever build defines it. */
   static final String QUOTA_EXCEEDED = "QUOTA_EXCEEDED";
 
-  /** What the filter saw; {@code segments} are the decoded path segments below {@code /api}. */
+  static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+  static final String INVALID_CREDENTIALS = "INVALID_CREDENTIALS";
+
+  /**
+   * What the filter saw; {@code segments} are the decoded path segments below {@code /api}, {@code
+   * authorization} the request's {@code Authorization} header if the caller is anonymous (else null).
+   */
   record Exchange(
-      String method, List<String> segments, String filedir, String filename, int status, Object entity, List<StoredInRequest.File> stored) {}
+      String method, List<String> segments, String filedir, String filename, int status, Object entity, List<StoredInRequest.File> stored,
+      String authorization) {}
 
   private AuditedExchange() {}
 
@@ -53,8 +64,9 @@ final class AuditedExchange {
     }
     String code = status >= 400 ? problemCode(exchange.entity()) : null;
     if (status == 401 || status == 403 || (status == 507 && QUOTA_EXCEEDED.equals(code))) {
-      if (!(action.equals("SESSION") && exchange.method().equals("GET"))) {
-        entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, code));
+      if (!(action.equals("SESSION") && exchange.method().equals("GET") && UNAUTHENTICATED.equals(code))) {
+        String claimed = INVALID_CREDENTIALS.equals(code) ? basicUser(exchange.authorization()) : null;
+        entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, code, claimed));
       }
     } else if (success && action.equals("DELETE")) {
       entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, null));
@@ -105,6 +117,28 @@ final class AuditedExchange {
       return StoragePaths.key(raw);
     } catch (RuntimeException e) {
       return raw; // refused before its path was judged (bad credentials): kept as the client sent it
+    }
+  }
+
+  /**
+   * The user name {@code Basic} credentials claim (RFC 7617: up to the first colon), or null if {@code
+   * authorization} is none, another scheme, or not base64 of {@code name:password} with a name. Parsed
+   * as {@code AccessFilter} does. The name is not verified: it is what the refused client claimed.
+   */
+  static String basicUser(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    String[] parts = authorization.strip().split("\\s+", 2);
+    if (parts.length < 2 || !parts[0].equalsIgnoreCase("basic")) {
+      return null;
+    }
+    try {
+      String decoded = new String(Base64.getDecoder().decode(parts[1].strip()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon <= 0 ? null : decoded.substring(0, colon);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

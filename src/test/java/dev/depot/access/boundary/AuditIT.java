@@ -180,7 +180,22 @@ class AuditIT {
     assertRecord(found.get(2), Users.READER, "DELETE", path, null, null, 403, "FORBIDDEN");
     // refused by the access filter, before any resource ran: the response filter still sees it
     assertRecord(found.get(1), null, "PUT", path, null, null, 401, "INVALID_CREDENTIALS");
+    assertEquals(Users.WRITER, text(found.get(1), "claimedPrincipal"), "whom the wrong password was for");
+    assertTrue(found.get(2).isNull("claimedPrincipal") && found.get(4).isNull("claimedPrincipal"), found.toString());
     assertRecord(found.get(0), null, "READ", path, null, null, 401, "UNAUTHENTICATED");
+  }
+
+  @Test
+  void aWrongPasswordOnGetSessionIsRecordedWithTheUserNameItClaimed() {
+    // curl -u alice:guess …/api/session: the cheapest password guess there is; asking without credentials is not recorded
+    String claimed = run + "-guessed";
+    String guess = "Basic " + Base64.getEncoder().encodeToString((claimed + ":guess").getBytes(StandardCharsets.UTF_8));
+    assertEquals(401, get(writer.withAuthorization(guess), "session").status());
+    assertEquals(401, get(writer.anonymous(), "session").status());
+
+    List<JsonObject> found = since(start).stream().filter(r -> claimed.equals(text(r, "claimedPrincipal"))).toList();
+    assertEquals(1, found.size(), found.toString());
+    assertRecord(found.get(0), null, "SESSION", null, null, null, 401, "INVALID_CREDENTIALS");
   }
 
   @Test

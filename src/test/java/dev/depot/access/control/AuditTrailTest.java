@@ -118,11 +118,12 @@ class AuditTrailTest {
   @Test
   void controlCharactersTheClientSentAreReplacedBeforeTheyReachTheDatabase() {
     // PostgreSQL refuses U+0000 in text, so the whole refusal was lost; CR/LF forge log lines.
-    cut.record("eve\u0000", "10.0.0.1", List.of(new AuditEntry("PUT", "a/\u0000b\r\nSEVERE: forged\u001b[2J\u007f", null, null, 401, "X\n")));
+    cut.record("eve\u0000", "10.0.0.1", List.of(new AuditEntry("PUT", "a/\u0000b\r\nSEVERE: forged\u001b[2J\u007f", null, null, 401, "X\n", "mallory\r\n" + "m".repeat(300))));
     AuditRecord r = rows.inserted.get(0);
     assertEquals("eve\ufffd", r.getPrincipal());
     assertEquals("a/\ufffdb\ufffd\ufffdSEVERE: forged\ufffd[2J\ufffd", r.getPath());
     assertEquals("X\ufffd", r.getProblemCode());
+    assertEquals("mallory\ufffd\ufffd" + "m".repeat(246), r.getClaimedPrincipal(), "cut to its column");
   }
 
   @Test
