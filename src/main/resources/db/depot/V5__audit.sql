@@ -6,9 +6,10 @@
 --
 -- principal is the caller's actor name ("alice", "alice (link)"), null when anonymous;
 -- claimed_principal is the user name of refused Basic credentials (INVALID_CREDENTIALS), null
--- otherwise, so that password guessing names whom it targets; path, size,
--- sha256 and problem_code are null where they do not apply (a refused multipart has no path, a
--- delete no digest, a success no problem).
+-- otherwise, so that password guessing names whom it targets; path, size, sha256 and problem_code
+-- are null where they do not apply (a multipart refused before its first part has no path, a delete
+-- no digest, a success no problem). Text the client sent has its control characters replaced
+-- (PostgreSQL refuses U+0000) and is cut to its column: see dev.depot.access.entity.AuditRecord.
 CREATE TABLE audit_record (
   id             VARCHAR(36)                 NOT NULL,
   recorded_at    TIMESTAMP(6) WITH TIME ZONE NOT NULL,

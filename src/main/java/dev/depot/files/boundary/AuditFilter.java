@@ -3,6 +3,7 @@ package dev.depot.files.boundary;
 import dev.depot.access.control.AuditEntry;
 import dev.depot.access.control.AuditTrail;
 import dev.depot.access.control.CurrentCaller;
+import dev.depot.access.control.RefusedInRequest;
 import dev.depot.access.entity.AuditRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +23,8 @@ import java.util.logging.Logger;
 /**
  * Writes the audit trail from every API answer, after the resource or the exception mapper made it,
  * so that no resource has to remember to: what the exchange means is {@link AuditedExchange}'s pure
- * decision, the files it stored come from {@link StoredInRequest}. It sees refusals made before any
+ * decision, the files it stored come from {@link StoredInRequest}, the path a multipart part was
+ * refused on from {@link RefusedInRequest}. It sees refusals made before any
  * resource ran too (wrong credentials, a bad signed link, a cross-site write): JAX-RS runs response
  * filters on the mapped answer of a failed request filter.
  *
@@ -41,6 +43,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
   @Inject AuditTrail trail;
   @Inject CurrentCaller caller;
   @Inject StoredInRequest stored;
+  @Inject RefusedInRequest refused;
   @Context HttpServletRequest request;
 
   @Override
@@ -58,7 +61,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
       String authorization = actor == null ? requestContext.getHeaderString(HttpHeaders.AUTHORIZATION) : null;
       List<AuditEntry> entries = AuditedExchange.entries(new AuditedExchange.Exchange(
           requestContext.getMethod(), segments, query.getFirst("filedir"), query.getFirst("filename"),
-          responseContext.getStatus(), responseContext.getEntity(), stored.files(), authorization));
+          responseContext.getStatus(), responseContext.getEntity(), stored.files(), authorization, refused.path().orElse(null)));
       if (!entries.isEmpty()) {
         trail.record(actor, request.getRemoteAddr(), entries);
       }

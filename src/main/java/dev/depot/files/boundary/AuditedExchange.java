@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What one API request and its answer mean for the audit trail, as a pure function of what {@link
@@ -26,7 +27,7 @@ import java.util.Locale;
  *       the failure's own record.
  *   <li>A delete ({@code 204}) and a signed link ({@code 201}) are a record each.
  *   <li>A refusal — any 401 or 403, and a 507 with code {@value #QUOTA_EXCEEDED} — is a record with the
- *       path the request named, where the URL names one; reads are audited only when refused ({@code
+ *       path the request named: the URL's, or else the one it was refused on (a multipart part's); reads are audited only when refused ({@code
  *       READ}). {@code GET /session} without credentials ({@code UNAUTHENTICATED}) is the exception: a
  *       page asking whether it is signed in is not an attempt to do anything; with wrong ones it is.
  *   <li>A refusal for wrong credentials ({@value #INVALID_CREDENTIALS}) carries the user name that
@@ -44,11 +45,12 @@ final class AuditedExchange {
 
   /**
    * What the filter saw; {@code segments} are the decoded path segments below {@code /api}, {@code
-   * authorization} the request's {@code Authorization} header if the caller is anonymous (else null).
+   * authorization} the request's {@code Authorization} header if the caller is anonymous (else null),
+   * {@code refusedPath} the path the request was refused on ({@code RefusedInRequest}), or null.
    */
   record Exchange(
       String method, List<String> segments, String filedir, String filename, int status, Object entity, List<StoredInRequest.File> stored,
-      String authorization) {}
+      String authorization, String refusedPath) {}
 
   private AuditedExchange() {}
 
@@ -66,7 +68,9 @@ final class AuditedExchange {
     if (status == 401 || status == 403 || (status == 507 && QUOTA_EXCEEDED.equals(code))) {
       if (!(action.equals("SESSION") && exchange.method().equals("GET") && UNAUTHENTICATED.equals(code))) {
         String claimed = INVALID_CREDENTIALS.equals(code) ? basicUser(exchange.authorization()) : null;
-        entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, code, claimed));
+        // A multipart part's path is in the body, not the URL: the refused one is what the policy or quota refused.
+        String path = Optional.ofNullable(requestedPath(action, segments, exchange)).orElse(exchange.refusedPath());
+        entries.add(new AuditEntry(action, path, null, null, status, code, claimed));
       }
     } else if (success && action.equals("DELETE")) {
       entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, null));

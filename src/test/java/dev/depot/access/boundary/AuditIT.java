@@ -134,7 +134,21 @@ class AuditIT {
         .filter(r -> r.getString("action").equals("MULTIPART") && Users.ALICE.equals(text(r, "principal")) && r.getInt("status") == 403)
         .toList();
     assertEquals(1, refusals.size(), refusals.toString());
-    assertRecord(refusals.get(0), Users.ALICE, "MULTIPART", null, null, null, 403, "FORBIDDEN");
+    assertRecord(refusals.get(0), Users.ALICE, "MULTIPART", "team-b/" + run + "/theirs.txt", null, null, 403, "FORBIDDEN");
+  }
+
+  @Test
+  void aPartAimedWhereTheCallerMayNotWriteIsRecordedWithItsPath() {
+    // the URL (POST /files, POST /upload) names no path: the record has the one the part was refused on
+    set(DepotSettings.GRANTS, "group:depot-admin rwd *\ngroup:depot-writer rwd *\nuser:alice rw team-a/");
+    Api alice = writer.as(Users.ALICE);
+    Api.Reply multipart = alice.post("files", new Multipart().field("dir", "team-b").file("file", run + "-x.txt", bytes("x")));
+    assertEquals(403, multipart.status(), multipart.body());
+    Api.Reply seed = alice.post("upload", new Multipart().file("upload_file", run + "-seed.txt", bytes("s")));
+    assertEquals(403, seed.status(), seed.body());
+
+    assertRecord(only("team-b/" + run + "-x.txt"), Users.ALICE, "MULTIPART", "team-b/" + run + "-x.txt", null, null, 403, "FORBIDDEN");
+    assertRecord(only(run + "-seed.txt"), Users.ALICE, "UPLOAD", run + "-seed.txt", null, null, 403, "FORBIDDEN");
   }
 
   @Test

@@ -23,12 +23,12 @@ class AuditedExchangeTest {
   private static List<AuditEntry> entries(
       String method, String path, String filedir, String filename, int status, Object entity, StoredInRequest.File... stored) {
     return AuditedExchange.entries(
-        new AuditedExchange.Exchange(method, Arrays.asList(path.split("/")), filedir, filename, status, entity, List.of(stored), null));
+        new AuditedExchange.Exchange(method, Arrays.asList(path.split("/")), filedir, filename, status, entity, List.of(stored), null, null));
   }
 
   private static List<AuditEntry> refusedLogin(String method, String path, String authorization) {
     return AuditedExchange.entries(new AuditedExchange.Exchange(
-        method, Arrays.asList(path.split("/")), null, null, 401, problem(Problem.INVALID_CREDENTIALS), List.of(), authorization));
+        method, Arrays.asList(path.split("/")), null, null, 401, problem(Problem.INVALID_CREDENTIALS), List.of(), authorization, null));
   }
 
   private static String basic(String userColonPassword) {
@@ -69,6 +69,26 @@ class AuditedExchangeTest {
             new AuditEntry("MULTIPART", null, null, null, 403, "FORBIDDEN")),
         entries("POST", "files", 403, problem(Problem.FORBIDDEN), new StoredInRequest.File("d/one", 1, SHA, true),
             new StoredInRequest.File("d/old", 2, SHA2, false)));
+  }
+
+  @Test
+  void aRefusedMultipartPartIsRecordedWithThePathItWasRefusedOn() {
+    // the URL (POST /files, /upload) names no path: the part's is the one the policy or quota refused
+    for (String code : new String[] {"FORBIDDEN", "QUOTA_EXCEEDED"}) {
+      int status = code.equals("FORBIDDEN") ? 403 : 507;
+      assertEquals(List.of(new AuditEntry("MULTIPART", "team-b/x", null, null, status, code)),
+          AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("files"), null, null, status, problem(code, status), List.of(), null,
+              "team-b/x")));
+    }
+    assertEquals(List.of(new AuditEntry("UPLOAD", "x.iso", null, null, 403, "FORBIDDEN")),
+        AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("upload"), null, null, 403, problem(Problem.FORBIDDEN), List.of(), null,
+            "x.iso")));
+  }
+
+  @Test
+  void theUrlsPathComesBeforeARefusedOne() {
+    assertEquals("a/b.txt", AuditedExchange.entries(new AuditedExchange.Exchange("PUT", List.of("files", "a", "b.txt"), null, null, 403,
+        problem(Problem.FORBIDDEN), List.of(), null, "elsewhere")).get(0).path());
   }
 
   @Test
@@ -168,7 +188,7 @@ class AuditedExchangeTest {
   void theClaimedNameIsKeptOnlyForWrongCredentials() {
     // an authenticated caller's refusal already names them; an UNAUTHENTICATED request sent no credentials
     assertNull(AuditedExchange.entries(new AuditedExchange.Exchange("PUT", List.of("files", "a"), null, null, 401, problem(Problem.UNAUTHENTICATED),
-        List.of(), basic("alice:pw"))).get(0).claimedPrincipal());
+        List.of(), basic("alice:pw"), null)).get(0).claimedPrincipal());
   }
 
   @Test
