@@ -5,7 +5,7 @@
 -- on EclipseLink and Hibernate).
 --
 -- principal is the caller's actor name ("alice", "alice (link)"), null when anonymous;
--- claimed_principal is the user name of refused Basic credentials (INVALID_CREDENTIALS), null
+-- claimed_principal is the user name of refused Basic credentials or sign-in (INVALID_CREDENTIALS), null
 -- otherwise, so that password guessing names whom it targets; path, size, sha256 and problem_code
 -- are null where they do not apply (a multipart refused before its first part has no path, a delete
 -- no digest, a success no problem). Text the client sent has its control characters replaced

@@ -61,7 +61,8 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
       String authorization = actor == null ? requestContext.getHeaderString(HttpHeaders.AUTHORIZATION) : null;
       List<AuditEntry> entries = AuditedExchange.entries(new AuditedExchange.Exchange(
           requestContext.getMethod(), segments, query.getFirst("filedir"), query.getFirst("filename"),
-          responseContext.getStatus(), responseContext.getEntity(), stored.files(), authorization, refused.path().orElse(null)));
+          responseContext.getStatus(), responseContext.getEntity(), stored.files(), authorization,
+          refused.path().orElse(null), refused.claimedPrincipal().orElse(null)));
       if (!entries.isEmpty()) {
         trail.record(actor, request.getRemoteAddr(), entries);
       }

@@ -31,7 +31,8 @@ import java.util.Optional;
  *       READ}). {@code GET /session} without credentials ({@code UNAUTHENTICATED}) is the exception: a
  *       page asking whether it is signed in is not an attempt to do anything; with wrong ones it is.
  *   <li>A refusal for wrong credentials ({@value #INVALID_CREDENTIALS}) carries the user name that
- *       {@code Basic} credentials claimed, so that password guessing records whom it targets.
+ *       {@code Basic} credentials or the sign-in form ({@code POST /session}) claimed, so that password
+ *       guessing records whom it targets.
  *   <li>Everything else (reads, listings, other failures) is not recorded.
  * </ul>
  */
@@ -46,11 +47,12 @@ final class AuditedExchange {
   /**
    * What the filter saw; {@code segments} are the decoded path segments below {@code /api}, {@code
    * authorization} the request's {@code Authorization} header if the caller is anonymous (else null),
-   * {@code refusedPath} the path the request was refused on ({@code RefusedInRequest}), or null.
+   * {@code refusedPath} the path the request was refused on and {@code signInName} the user name a
+   * refused sign-in form claimed ({@code RefusedInRequest}), or null.
    */
   record Exchange(
       String method, List<String> segments, String filedir, String filename, int status, Object entity, List<StoredInRequest.File> stored,
-      String authorization, String refusedPath) {}
+      String authorization, String refusedPath, String signInName) {}
 
   private AuditedExchange() {}
 
@@ -67,7 +69,8 @@ final class AuditedExchange {
     String code = status >= 400 ? problemCode(exchange.entity()) : null;
     if (status == 401 || status == 403 || (status == 507 && QUOTA_EXCEEDED.equals(code))) {
       if (!(action.equals("SESSION") && exchange.method().equals("GET") && UNAUTHENTICATED.equals(code))) {
-        String claimed = INVALID_CREDENTIALS.equals(code) ? basicUser(exchange.authorization()) : null;
+        String claimed = !INVALID_CREDENTIALS.equals(code) ? null
+            : Optional.ofNullable(basicUser(exchange.authorization())).orElse(exchange.signInName());
         // A multipart part's path is in the body, not the URL: the refused one is what the policy or quota refused.
         String path = Optional.ofNullable(requestedPath(action, segments, exchange)).orElse(exchange.refusedPath());
         entries.add(new AuditEntry(action, path, null, null, status, code, claimed));

@@ -213,6 +213,19 @@ class AuditIT {
   }
 
   @Test
+  void aWrongPasswordOnTheSignInFormIsRecordedWithTheUserNameItClaimed() {
+    String claimed = run + "-form";
+    Api.Reply reply = writer.anonymous().send(HttpRequest.newBuilder(writer.uri("session"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + claimed + "\",\"password\":\"guess\"}"))
+        .header("Content-Type", "application/json").build());
+    assertEquals(401, reply.status(), reply.body());
+
+    List<JsonObject> found = since(start).stream().filter(r -> claimed.equals(text(r, "claimedPrincipal"))).toList();
+    assertEquals(1, found.size(), found.toString());
+    assertRecord(found.get(0), null, "SESSION", null, null, null, 401, "INVALID_CREDENTIALS");
+  }
+
+  @Test
   void readsThatAreAllowedAreNotRecorded() {
     String path = run + "/read.txt";
     assertEquals(201, writer.put(path, bytes("r")).status());

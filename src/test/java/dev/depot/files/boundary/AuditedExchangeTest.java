@@ -23,12 +23,12 @@ class AuditedExchangeTest {
   private static List<AuditEntry> entries(
       String method, String path, String filedir, String filename, int status, Object entity, StoredInRequest.File... stored) {
     return AuditedExchange.entries(
-        new AuditedExchange.Exchange(method, Arrays.asList(path.split("/")), filedir, filename, status, entity, List.of(stored), null, null));
+        new AuditedExchange.Exchange(method, Arrays.asList(path.split("/")), filedir, filename, status, entity, List.of(stored), null, null, null));
   }
 
   private static List<AuditEntry> refusedLogin(String method, String path, String authorization) {
     return AuditedExchange.entries(new AuditedExchange.Exchange(
-        method, Arrays.asList(path.split("/")), null, null, 401, problem(Problem.INVALID_CREDENTIALS), List.of(), authorization, null));
+        method, Arrays.asList(path.split("/")), null, null, 401, problem(Problem.INVALID_CREDENTIALS), List.of(), authorization, null, null));
   }
 
   private static String basic(String userColonPassword) {
@@ -78,17 +78,17 @@ class AuditedExchangeTest {
       int status = code.equals("FORBIDDEN") ? 403 : 507;
       assertEquals(List.of(new AuditEntry("MULTIPART", "team-b/x", null, null, status, code)),
           AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("files"), null, null, status, problem(code, status), List.of(), null,
-              "team-b/x")));
+              "team-b/x", null)));
     }
     assertEquals(List.of(new AuditEntry("UPLOAD", "x.iso", null, null, 403, "FORBIDDEN")),
         AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("upload"), null, null, 403, problem(Problem.FORBIDDEN), List.of(), null,
-            "x.iso")));
+            "x.iso", null)));
   }
 
   @Test
   void theUrlsPathComesBeforeARefusedOne() {
     assertEquals("a/b.txt", AuditedExchange.entries(new AuditedExchange.Exchange("PUT", List.of("files", "a", "b.txt"), null, null, 403,
-        problem(Problem.FORBIDDEN), List.of(), null, "elsewhere")).get(0).path());
+        problem(Problem.FORBIDDEN), List.of(), null, "elsewhere", null)).get(0).path());
   }
 
   @Test
@@ -177,6 +177,13 @@ class AuditedExchangeTest {
   }
 
   @Test
+  void aRefusedSignInFormRecordsTheUserNameItClaimed() {
+    assertEquals(List.of(new AuditEntry("SESSION", null, null, null, 401, "INVALID_CREDENTIALS", "alice")),
+        AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("session"), null, null, 401, problem(Problem.INVALID_CREDENTIALS),
+            List.of(), null, null, "alice")));
+  }
+
+  @Test
   void noUserNameIsClaimedWithoutBasicCredentialsThatNameOne() {
     for (String authorization : new String[] {null, "Bearer abc.def.ghi", "Basic !!notbase64", basic("nocolon"), basic(":password"), "Basic", "Digest x"}) {
       assertEquals(List.of(new AuditEntry("PUT", "a", null, null, 401, "INVALID_CREDENTIALS", null)), refusedLogin("PUT", "files/a", authorization),
@@ -188,7 +195,7 @@ class AuditedExchangeTest {
   void theClaimedNameIsKeptOnlyForWrongCredentials() {
     // an authenticated caller's refusal already names them; an UNAUTHENTICATED request sent no credentials
     assertNull(AuditedExchange.entries(new AuditedExchange.Exchange("PUT", List.of("files", "a"), null, null, 401, problem(Problem.UNAUTHENTICATED),
-        List.of(), basic("alice:pw"), null)).get(0).claimedPrincipal());
+        List.of(), basic("alice:pw"), null, null)).get(0).claimedPrincipal());
   }
 
   @Test
