@@ -32,6 +32,13 @@ public class AccessPolicy {
     return policy;
   }
 
+  /** As {@link #forCaller(DepotSettings, Caller)}, remembering refused paths in {@code refused}. */
+  public static AccessPolicy forCaller(DepotSettings settings, Caller caller, RefusedInRequest refused) {
+    AccessPolicy policy = forCaller(settings, caller);
+    policy.refused = refused;
+    return policy;
+  }
+
   public Caller caller() {
     return current.get();
   }
