@@ -24,9 +24,9 @@ import java.util.logging.Logger;
  * Writes the audit trail from every API answer, after the resource or the exception mapper made it,
  * so that no resource has to remember to: what the exchange means is {@link AuditedExchange}'s pure
  * decision, the files it stored come from {@link StoredInRequest}, the path a multipart part was
- * refused on from {@link RefusedInRequest}. It sees refusals made before any
- * resource ran too (wrong credentials, a bad signed link, a cross-site write): JAX-RS runs response
- * filters on the mapped answer of a failed request filter.
+ * refused on from {@link RefusedInRequest}. It sees refusals made before any resource ran too (wrong
+ * credentials, a bad signed link, a cross-site write): JAX-RS runs response filters on the mapped
+ * answer of a failed request filter.
  *
  * <p>It lives in {@code files} rather than in {@code access}, which owns the trail: deciding what an
  * exchange means takes the file API's routes and answers, and {@code files} already depends on {@code

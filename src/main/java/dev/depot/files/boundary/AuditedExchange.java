@@ -27,8 +27,8 @@ import java.util.Optional;
  *       the failure's own record.
  *   <li>A delete ({@code 204}) and a signed link ({@code 201}) are a record each.
  *   <li>A refusal — any 401 or 403, and a 507 with code {@value #QUOTA_EXCEEDED} — is a record with the
- *       path the request named: the URL's, or else the one it was refused on (a multipart part's); reads are audited only when refused ({@code
- *       READ}). {@code GET /session} without credentials ({@code UNAUTHENTICATED}) is the exception: a
+ *       path the request named: the URL's, or else the one it was refused on (a multipart part's);
+ *       reads are audited only when refused ({@code READ}). {@code GET /session} without credentials ({@code UNAUTHENTICATED}) is the exception: a
  *       page asking whether it is signed in is not an attempt to do anything; with wrong ones it is.
  *   <li>A refusal for wrong credentials ({@value #INVALID_CREDENTIALS}) carries the user name that
  *       {@code Basic} credentials or the sign-in form ({@code POST /session}) claimed, so that password
