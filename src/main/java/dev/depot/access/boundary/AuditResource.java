@@ -37,11 +37,12 @@ public class AuditResource {
   /** One record; {@code time} ISO-8601 UTC, absent values null. */
   @JsonbNillable
   public record AuditRecordJson(
-      String time, String principal, String remoteAddress, String action, String path, Long size, String sha256, int status, String code) {
+      String time, String principal, String claimedPrincipal, String remoteAddress, String action, String path, Long size, String sha256, int status,
+      String code) {
 
     static AuditRecordJson of(AuditRecord r) {
       return new AuditRecordJson(
-          r.getTime().toString(), r.getPrincipal(), r.getRemoteAddress(), r.getAction(), r.getPath(), r.getSize(), r.getSha256(), r.getStatus(),
+          r.getTime().toString(), r.getPrincipal(), r.getClaimedPrincipal(), r.getRemoteAddress(), r.getAction(), r.getPath(), r.getSize(), r.getSha256(), r.getStatus(),
           r.getProblemCode());
     }
   }
@@ -72,20 +73,28 @@ public class AuditResource {
     return new AuditPageJson(page.stream().map(AuditRecordJson::of).toList(), next);
   }
 
-  /** {@code since} as an instant; taken as text so that garbage is a 400 with a message, not a bare 404. */
+  /**
+   * {@code since} as an instant; taken as text so that garbage is a 400 with a message, not a bare 404.
+   * Years outside 0001–9999 are refused too: the database could not compare them (a 500 otherwise).
+   */
   static Instant since(String text) {
     if (text == null || text.isBlank()) {
       return Instant.EPOCH;
     }
+    Instant since;
     try {
-      return Instant.parse(text.strip());
+      since = Instant.parse(text.strip());
     } catch (DateTimeParseException e) {
       try {
-        return OffsetDateTime.parse(text.strip()).toInstant();
+        since = OffsetDateTime.parse(text.strip()).toInstant();
       } catch (DateTimeParseException again) {
         throw new DepotException(Problem.INVALID_PARAMETER, "since must be an ISO-8601 instant such as 2026-12-01T00:00:00Z.");
       }
     }
+    if (!AuditRecords.queryable(since)) {
+      throw new DepotException(Problem.INVALID_PARAMETER, "since must be in the years 0001 to 9999 (UTC).");
+    }
+    return since;
   }
 
   /** A {@code limit}: a whole number from 1, capped at {@value #MAX_LIMIT} as listings are. */

@@ -3,6 +3,7 @@ package dev.depot.access.boundary;
 import dev.depot.access.control.AccessPolicy;
 import dev.depot.access.control.BrowserSessions;
 import dev.depot.access.control.Caller;
+import dev.depot.access.control.RefusedInRequest;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 import jakarta.enterprise.context.RequestScoped;
@@ -43,6 +44,7 @@ public class SessionsResource {
   @Inject AccessPolicy access;
   @Inject RealmLogin realm;
   @Inject BrowserSessions sessions;
+  @Inject RefusedInRequest refused;
   @Context HttpServletRequest request;
 
   @POST
@@ -72,8 +74,10 @@ public class SessionsResource {
   }
 
   private Response signIn(String username, String password, String previous) {
-    Caller caller = realm.login(request, username, password, Caller.Via.SESSION)
-        .orElseThrow(() -> new DepotException(Problem.INVALID_CREDENTIALS, "Wrong user name or password."));
+    Caller caller = realm.login(request, username, password, Caller.Via.SESSION).orElseThrow(() -> {
+      refused.claimed(username); // the audit records whom a guessed password was for
+      return new DepotException(Problem.INVALID_CREDENTIALS, "Wrong user name or password.");
+    });
     sessions.end(previous); // a new sign-in never keeps a session id from before it (session fixation)
     Map.Entry<String, BrowserSessions.Session> started = sessions.start(caller);
     return Response.ok(json(started.getValue().caller(), started.getValue().csrfToken()))

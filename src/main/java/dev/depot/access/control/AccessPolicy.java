@@ -4,6 +4,7 @@ import dev.depot.config.DepotSettings;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 
 /**
@@ -19,12 +20,22 @@ public class AccessPolicy {
   @Inject DepotSettings settings;
   @Inject CurrentCaller current;
 
-  /** For tests and code outside CDI: a policy that always sees {@code caller}. */
+  /** Where refused paths are remembered for the audit; null in a policy made by {@link #forCaller}. */
+  @Inject RefusedInRequest refused;
+
+  /** For tests and code outside CDI: a policy that always sees {@code caller} and remembers no refusal. */
   public static AccessPolicy forCaller(DepotSettings settings, Caller caller) {
     AccessPolicy policy = new AccessPolicy();
     policy.settings = settings;
     policy.current = new CurrentCaller();
     policy.current.set(caller);
+    return policy;
+  }
+
+  /** As {@link #forCaller(DepotSettings, Caller)}, remembering refused paths in {@code refused}. */
+  public static AccessPolicy forCaller(DepotSettings settings, Caller caller, RefusedInRequest refused) {
+    AccessPolicy policy = forCaller(settings, caller);
+    policy.refused = refused;
     return policy;
   }
 
@@ -35,12 +46,32 @@ public class AccessPolicy {
   /** Allows or refuses {@code permission} on {@code path} for the current caller. */
   public void require(Permission permission, String path) {
     Caller caller = current.get();
-    if (caller.link() != null) {
-      requireLink(caller.link(), permission, path);
+    try {
+      if (caller.link() != null) {
+        requireLink(caller.link(), permission, path);
+        return;
+      }
+      if (!settings.grants().allows(caller, permission, path)) {
+        throw refusal(caller, permission, path);
+      }
+    } catch (DepotException e) {
+      refused(path);
+      throw e;
+    }
+  }
+
+  /**
+   * Remembers that the current request was refused on {@code path} (by this policy, or by a quota),
+   * for the audit record of the refusal. Outside a request, or without CDI, there is nothing to tell.
+   */
+  public void refused(String path) {
+    if (refused == null || path == null) {
       return;
     }
-    if (!settings.grants().allows(caller, permission, path)) {
-      throw refusal(caller, permission, path);
+    try {
+      refused.refused(path);
+    } catch (ContextNotActiveException e) {
+      // no request: nothing audits this refusal
     }
   }
 

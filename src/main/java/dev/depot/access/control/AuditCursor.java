@@ -27,7 +27,11 @@ public record AuditCursor(Instant time, String id) {
         return Optional.empty();
       }
       String[] seconds = decoded.substring(0, slash).split("\\.");
-      return Optional.of(new AuditCursor(Instant.ofEpochSecond(Long.parseLong(seconds[0]), Long.parseLong(seconds[1])), decoded.substring(slash + 1)));
+      Instant time = Instant.ofEpochSecond(Long.parseLong(seconds[0]), Long.parseLong(seconds[1]));
+      if (!AuditRecords.queryable(time)) {
+        return Optional.empty(); // Depot makes cursors from records' times, which are all queryable
+      }
+      return Optional.of(new AuditCursor(time, decoded.substring(slash + 1)));
     } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
       return Optional.empty();
     }

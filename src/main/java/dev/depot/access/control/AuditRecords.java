@@ -19,6 +19,16 @@ import java.util.Optional;
 @ApplicationScoped
 public class AuditRecords {
 
+  /**
+   * The first instant a query may name: PostgreSQL's timestamps end in year 294276 and H2's and SQL's
+   * in 9999, and {@code OffsetDateTime} ends before {@code Instant} does, so an instant outside years
+   * 0001–9999 would be a server error rather than an answer. No record is ever outside them.
+   */
+  public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The first instant after the last a query may name (see {@link #EARLIEST}). */
+  public static final Instant AFTER_LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
   @PersistenceContext(unitName = "depot")
   EntityManager em;
 
@@ -48,6 +58,11 @@ public class AuditRecords {
       return 0;
     }
     return em.createNamedQuery(AuditRecord.DELETE_IDS).setParameter("ids", ids).executeUpdate();
+  }
+
+  /** Whether {@code instant} is in years 0001–9999, which every supported database and {@code OffsetDateTime} can hold. */
+  public static boolean queryable(Instant instant) {
+    return !instant.isBefore(EARLIEST) && instant.isBefore(AFTER_LATEST);
   }
 
   private static OffsetDateTime utc(Instant instant) {

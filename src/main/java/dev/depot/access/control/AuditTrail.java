@@ -47,12 +47,14 @@ public class AuditTrail {
     }
     // Microseconds: what the column keeps, so a record read back shows the time it was written with.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    // The records clean what the client sent (AuditRecord.printable): what is logged is them, never the entries.
+    List<AuditRecord> made = entries.stream()
+        .map(e -> new AuditRecord(now, actor, e.claimedPrincipal(), remoteAddress, e.action(), e.path(), e.size(), e.sha256(), e.status(), e.code()))
+        .toList();
     try {
-      records.insert(entries.stream()
-          .map(e -> new AuditRecord(now, actor, remoteAddress, e.action(), e.path(), e.size(), e.sha256(), e.status(), e.code()))
-          .toList());
+      records.insert(made);
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "Audit records could not be written and are lost: " + entries + " by " + actor + " from " + remoteAddress, e);
+      LOG.log(Level.SEVERE, "Audit records could not be written and are lost: " + made, e);
       return;
     }
     sweepIfDue(now);

@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * One audited event: a write, replace, delete, signed-link creation or refused attempt, with who
- * (the actor, null when anonymous), from where, what, on which path, and how it ended. Written once,
+ * (the actor, null when anonymous; for refused credentials, the user name they claimed), from where, what, on which path, and how it ended. Written once,
  * never changed; deleted after the retention time. The id is an application-made UUID and the time an
  * {@code OffsetDateTime} in UTC, for the reasons {@code StoredFile} gives.
  */
@@ -47,6 +47,9 @@ public class AuditRecord {
   @Column(length = 255)
   private String principal;
 
+  @Column(name = "claimed_principal", length = 255)
+  private String claimedPrincipal;
+
   @Column(name = "remote_address", length = 255)
   private String remoteAddress;
 
@@ -72,21 +75,54 @@ public class AuditRecord {
 
   public AuditRecord(
       Instant time, String principal, String remoteAddress, String action, String path, Long size, String sha256, int status, String problemCode) {
-    this.id = UUID.randomUUID().toString();
-    this.recordedAt = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
-    this.principal = cut(principal, 255);
-    this.remoteAddress = cut(remoteAddress, 255);
-    this.action = action;
-    this.path = cut(path, 1024);
-    this.size = size;
-    this.sha256 = sha256;
-    this.status = status;
-    this.problemCode = cut(problemCode, 64);
+    this(time, principal, null, remoteAddress, action, path, size, sha256, status, problemCode);
   }
 
-  /** Audit columns are informational: an over-long value is cut rather than lose the whole record. */
-  private static String cut(String text, int max) {
-    return text == null || text.length() <= max ? text : text.substring(0, max);
+  /** {@code claimedPrincipal}: the user name that refused credentials named, null for every other record. */
+  public AuditRecord(
+      Instant time, String principal, String claimedPrincipal, String remoteAddress, String action, String path, Long size, String sha256,
+      int status, String problemCode) {
+    this.id = UUID.randomUUID().toString();
+    this.recordedAt = OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
+    this.principal = printable(principal, 255);
+    this.claimedPrincipal = printable(claimedPrincipal, 255);
+    this.remoteAddress = printable(remoteAddress, 255);
+    this.action = printable(action, 32);
+    this.path = printable(path, 1024);
+    this.size = size;
+    this.sha256 = printable(sha256, 64);
+    this.status = status;
+    this.problemCode = printable(problemCode, 64);
+  }
+
+  /**
+   * {@code text} fit for an audit column and a log line: C0 controls and DEL replaced by U+FFFD, then
+   * cut to {@code max} chars (never between the halves of a surrogate pair). A refused request's path
+   * is kept as the client sent it, and PostgreSQL refuses U+0000 in text, which lost the whole record;
+   * CR and LF in a logged value would forge log lines. U+FFFD rather than escaped text keeps
+   * the length and cannot be mistaken for characters the client really sent. Audit columns are
+   * informational: an over-long value is cut rather than lose the whole record.
+   */
+  public static String printable(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder clean = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && clean.length() < max; i++) {
+      char c = text.charAt(i);
+      clean.append(c < 0x20 || c == 0x7f ? '\ufffd' : c);
+    }
+    if (clean.length() == max && Character.isHighSurrogate(clean.charAt(max - 1)) && text.length() > max) {
+      clean.setLength(max - 1);
+    }
+    return clean.toString();
+  }
+
+  /** What the record says, for a log line: every text field is {@link #printable}. */
+  @Override
+  public String toString() {
+    return "AuditRecord[" + recordedAt + " " + principal + (claimedPrincipal == null ? "" : " claiming " + claimedPrincipal) + " from " + remoteAddress + ": " + action + " " + path + " size=" + size + " sha256="
+        + sha256 + " status=" + status + " code=" + problemCode + "]";
   }
 
   public String getId() {
@@ -99,6 +135,10 @@ public class AuditRecord {
 
   public String getPrincipal() {
     return principal;
+  }
+
+  public String getClaimedPrincipal() {
+    return claimedPrincipal;
   }
 
   public String getRemoteAddress() {

@@ -3,6 +3,8 @@ package dev.depot.files.boundary;
 import dev.depot.access.control.AuditEntry;
 import dev.depot.access.control.AuditTrail;
 import dev.depot.access.control.CurrentCaller;
+import dev.depot.access.control.RefusedInRequest;
+import dev.depot.access.entity.AuditRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.PathSegment;
 import java.util.List;
@@ -20,9 +23,10 @@ import java.util.logging.Logger;
 /**
  * Writes the audit trail from every API answer, after the resource or the exception mapper made it,
  * so that no resource has to remember to: what the exchange means is {@link AuditedExchange}'s pure
- * decision, the files it stored come from {@link StoredInRequest}. It sees refusals made before any
- * resource ran too (wrong credentials, a bad signed link, a cross-site write): JAX-RS runs response
- * filters on the mapped answer of a failed request filter.
+ * decision, the files it stored come from {@link StoredInRequest}, the path a multipart part was
+ * refused on from {@link RefusedInRequest}. It sees refusals made before any resource ran too (wrong
+ * credentials, a bad signed link, a cross-site write): JAX-RS runs response filters on the mapped
+ * answer of a failed request filter.
  *
  * <p>It lives in {@code files} rather than in {@code access}, which owns the trail: deciding what an
  * exchange means takes the file API's routes and answers, and {@code files} already depends on {@code
@@ -39,6 +43,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
   @Inject AuditTrail trail;
   @Inject CurrentCaller caller;
   @Inject StoredInRequest stored;
+  @Inject RefusedInRequest refused;
   @Context HttpServletRequest request;
 
   @Override
@@ -51,15 +56,21 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     try {
       MultivaluedMap<String, String> query = requestContext.getUriInfo().getQueryParameters();
       List<String> segments = requestContext.getUriInfo().getPathSegments().stream().map(PathSegment::getPath).toList();
+      String actor = caller.get().actor();
+      // Only an anonymous caller's credentials can be the refused ones; a signed-in caller's are not read.
+      String authorization = actor == null ? requestContext.getHeaderString(HttpHeaders.AUTHORIZATION) : null;
       List<AuditEntry> entries = AuditedExchange.entries(new AuditedExchange.Exchange(
           requestContext.getMethod(), segments, query.getFirst("filedir"), query.getFirst("filename"),
-          responseContext.getStatus(), responseContext.getEntity(), stored.files()));
+          responseContext.getStatus(), responseContext.getEntity(), stored.files(), authorization,
+          refused.path().orElse(null), refused.claimedPrincipal().orElse(null)));
       if (!entries.isEmpty()) {
-        trail.record(caller.get().actor(), request.getRemoteAddr(), entries);
+        trail.record(actor, request.getRemoteAddr(), entries);
       }
     } catch (RuntimeException e) {
       // The answer is decided: an audit failure must not change it.
-      LOG.log(Level.SEVERE, "Could not audit " + requestContext.getMethod() + " " + requestContext.getUriInfo().getPath(), e);
+      // The decoded path is the client's text: cleaned, so that a CR LF in it cannot forge a log line.
+      LOG.log(Level.SEVERE, "Could not audit " + AuditRecord.printable(requestContext.getMethod(), 32) + " "
+          + AuditRecord.printable(requestContext.getUriInfo().getPath(), 1024), e);
     }
   }
 }

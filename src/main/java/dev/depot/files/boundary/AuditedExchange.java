@@ -7,9 +7,12 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What one API request and its answer mean for the audit trail, as a pure function of what {@link
@@ -24,9 +27,12 @@ import java.util.Locale;
  *       the failure's own record.
  *   <li>A delete ({@code 204}) and a signed link ({@code 201}) are a record each.
  *   <li>A refusal — any 401 or 403, and a 507 with code {@value #QUOTA_EXCEEDED} — is a record with the
- *       path the request named, where the URL names one; reads are audited only when refused ({@code
- *       READ}). {@code GET /session} is the exception: a page asking whether it is signed in is not
- *       an attempt to do anything.
+ *       path the request named: the URL's, or else the one it was refused on (a multipart part's);
+ *       reads are audited only when refused ({@code READ}). {@code GET /session} without credentials ({@code UNAUTHENTICATED}) is the exception: a
+ *       page asking whether it is signed in is not an attempt to do anything; with wrong ones it is.
+ *   <li>A refusal for wrong credentials ({@value #INVALID_CREDENTIALS}) carries the user name that
+ *       {@code Basic} credentials or the sign-in form ({@code POST /session}) claimed, so that password
+ *       guessing records whom it targets.
  *   <li>Everything else (reads, listings, other failures) is not recorded.
  * </ul>
  */
@@ -35,9 +41,18 @@ final class AuditedExchange {
   /** The quota problem's code, matched as text: it is a refusal to audit whichever build defines it. */
   static final String QUOTA_EXCEEDED = "QUOTA_EXCEEDED";
 
-  /** What the filter saw; {@code segments} are the decoded path segments below {@code /api}. */
+  static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+  static final String INVALID_CREDENTIALS = "INVALID_CREDENTIALS";
+
+  /**
+   * What the filter saw; {@code segments} are the decoded path segments below {@code /api}, {@code
+   * authorization} the request's {@code Authorization} header if the caller is anonymous (else null),
+   * {@code refusedPath} the path the request was refused on and {@code signInName} the user name a
+   * refused sign-in form claimed ({@code RefusedInRequest}), or null.
+   */
   record Exchange(
-      String method, List<String> segments, String filedir, String filename, int status, Object entity, List<StoredInRequest.File> stored) {}
+      String method, List<String> segments, String filedir, String filename, int status, Object entity, List<StoredInRequest.File> stored,
+      String authorization, String refusedPath, String signInName) {}
 
   private AuditedExchange() {}
 
@@ -53,8 +68,12 @@ final class AuditedExchange {
     }
     String code = status >= 400 ? problemCode(exchange.entity()) : null;
     if (status == 401 || status == 403 || (status == 507 && QUOTA_EXCEEDED.equals(code))) {
-      if (!(action.equals("SESSION") && exchange.method().equals("GET"))) {
-        entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, code));
+      if (!(action.equals("SESSION") && exchange.method().equals("GET") && UNAUTHENTICATED.equals(code))) {
+        String claimed = !INVALID_CREDENTIALS.equals(code) ? null
+            : Optional.ofNullable(basicUser(exchange.authorization())).orElse(exchange.signInName());
+        // A multipart part's path is in the body, not the URL: the refused one is what the policy or quota refused.
+        String path = Optional.ofNullable(requestedPath(action, segments, exchange)).orElse(exchange.refusedPath());
+        entries.add(new AuditEntry(action, path, null, null, status, code, claimed));
       }
     } else if (success && action.equals("DELETE")) {
       entries.add(new AuditEntry(action, requestedPath(action, segments, exchange), null, null, status, null));
@@ -105,6 +124,28 @@ final class AuditedExchange {
       return StoragePaths.key(raw);
     } catch (RuntimeException e) {
       return raw; // refused before its path was judged (bad credentials): kept as the client sent it
+    }
+  }
+
+  /**
+   * The user name {@code Basic} credentials claim (RFC 7617: up to the first colon), or null if {@code
+   * authorization} is none, another scheme, or not base64 of {@code name:password} with a name. Parsed
+   * as {@code AccessFilter} does. The name is not verified: it is what the refused client claimed.
+   */
+  static String basicUser(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    String[] parts = authorization.strip().split("\\s+", 2);
+    if (parts.length < 2 || !parts[0].equalsIgnoreCase("basic")) {
+      return null;
+    }
+    try {
+      String decoded = new String(Base64.getDecoder().decode(parts[1].strip()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon <= 0 ? null : decoded.substring(0, colon);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -113,8 +113,15 @@ public class MultipartUploads {
     ClientDigests digests =
         ClientDigests.fromHeaders(
             part.headers().joined("Repr-Digest"), part.headers().joined("Content-Digest"), part.headers().single("Content-MD5"));
-    return uploads.storeAdmitted(
-        new Uploads.Upload(key, part.content(), part.contentType(), name, -1, WritePrecondition.NONE, digests));
+    try {
+      return uploads.storeAdmitted(
+          new Uploads.Upload(key, part.content(), part.contentType(), name, -1, WritePrecondition.NONE, digests));
+    } catch (DepotException e) {
+      if (e.is(Problem.QUOTA_EXCEEDED)) {
+        access.refused(key); // the URL does not name the part's path: the audit learns it here
+      }
+      throw e;
+    }
   }
 
   /** What to do with each part; fields arrive fully read (and capped), files as streams. */

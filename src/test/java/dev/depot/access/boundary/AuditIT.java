@@ -134,7 +134,21 @@ class AuditIT {
         .filter(r -> r.getString("action").equals("MULTIPART") && Users.ALICE.equals(text(r, "principal")) && r.getInt("status") == 403)
         .toList();
     assertEquals(1, refusals.size(), refusals.toString());
-    assertRecord(refusals.get(0), Users.ALICE, "MULTIPART", null, null, null, 403, "FORBIDDEN");
+    assertRecord(refusals.get(0), Users.ALICE, "MULTIPART", "team-b/" + run + "/theirs.txt", null, null, 403, "FORBIDDEN");
+  }
+
+  @Test
+  void aPartAimedWhereTheCallerMayNotWriteIsRecordedWithItsPath() {
+    // the URL (POST /files, POST /upload) names no path: the record has the one the part was refused on
+    set(DepotSettings.GRANTS, "group:depot-admin rwd *\ngroup:depot-writer rwd *\nuser:alice rw team-a/");
+    Api alice = writer.as(Users.ALICE);
+    Api.Reply multipart = alice.post("files", new Multipart().field("dir", "team-b").file("file", run + "-x.txt", bytes("x")));
+    assertEquals(403, multipart.status(), multipart.body());
+    Api.Reply seed = alice.post("upload", new Multipart().file("upload_file", run + "-seed.txt", bytes("s")));
+    assertEquals(403, seed.status(), seed.body());
+
+    assertRecord(only("team-b/" + run + "-x.txt"), Users.ALICE, "MULTIPART", "team-b/" + run + "-x.txt", null, null, 403, "FORBIDDEN");
+    assertRecord(only(run + "-seed.txt"), Users.ALICE, "UPLOAD", run + "-seed.txt", null, null, 403, "FORBIDDEN");
   }
 
   @Test
@@ -180,7 +194,35 @@ class AuditIT {
     assertRecord(found.get(2), Users.READER, "DELETE", path, null, null, 403, "FORBIDDEN");
     // refused by the access filter, before any resource ran: the response filter still sees it
     assertRecord(found.get(1), null, "PUT", path, null, null, 401, "INVALID_CREDENTIALS");
+    assertEquals(Users.WRITER, text(found.get(1), "claimedPrincipal"), "whom the wrong password was for");
+    assertTrue(found.get(2).isNull("claimedPrincipal") && found.get(4).isNull("claimedPrincipal"), found.toString());
     assertRecord(found.get(0), null, "READ", path, null, null, 401, "UNAUTHENTICATED");
+  }
+
+  @Test
+  void aWrongPasswordOnGetSessionIsRecordedWithTheUserNameItClaimed() {
+    // curl -u alice:guess …/api/session: the cheapest password guess there is; asking without credentials is not recorded
+    String claimed = run + "-guessed";
+    String guess = "Basic " + Base64.getEncoder().encodeToString((claimed + ":guess").getBytes(StandardCharsets.UTF_8));
+    assertEquals(401, get(writer.withAuthorization(guess), "session").status());
+    assertEquals(401, get(writer.anonymous(), "session").status());
+
+    List<JsonObject> found = since(start).stream().filter(r -> claimed.equals(text(r, "claimedPrincipal"))).toList();
+    assertEquals(1, found.size(), found.toString());
+    assertRecord(found.get(0), null, "SESSION", null, null, null, 401, "INVALID_CREDENTIALS");
+  }
+
+  @Test
+  void aWrongPasswordOnTheSignInFormIsRecordedWithTheUserNameItClaimed() {
+    String claimed = run + "-form";
+    Api.Reply reply = writer.anonymous().send(HttpRequest.newBuilder(writer.uri("session"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + claimed + "\",\"password\":\"guess\"}"))
+        .header("Content-Type", "application/json").build());
+    assertEquals(401, reply.status(), reply.body());
+
+    List<JsonObject> found = since(start).stream().filter(r -> claimed.equals(text(r, "claimedPrincipal"))).toList();
+    assertEquals(1, found.size(), found.toString());
+    assertRecord(found.get(0), null, "SESSION", null, null, null, 401, "INVALID_CREDENTIALS");
   }
 
   @Test

@@ -25,6 +25,16 @@ class AuditResourceTest {
   }
 
   @Test
+  void aSinceOutsideTheYears1To9999IsABadRequestNotAServerError() {
+    for (String bad : new String[] {"+300000-01-01T00:00:00Z", "-0001-12-31T00:00:00Z", "0000-12-31T23:59:59Z", "+10000-01-01T00:00:00Z",
+        "0001-01-01T00:30:00+01:00"}) {
+      assertTrue(assertThrows(DepotException.class, () -> AuditResource.since(bad)).is(Problem.INVALID_PARAMETER), bad);
+    }
+    assertEquals(Instant.parse("0001-01-01T00:00:00Z"), AuditResource.since("0001-01-01T00:00:00Z"));
+    assertEquals(Instant.parse("9999-12-31T23:59:59.999999Z"), AuditResource.since("9999-12-31T23:59:59.999999Z"));
+  }
+
+  @Test
   void limitDefaultsTo100AndIsCappedAt1000() {
     assertEquals(100, AuditResource.limit(null));
     assertEquals(7, AuditResource.limit("7"));

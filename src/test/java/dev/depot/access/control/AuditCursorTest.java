@@ -25,6 +25,16 @@ class AuditCursorTest {
     }
   }
 
+  @Test
+  void aCursorOutsideTheYears1To9999IsRefused() {
+    // Instant.MAX's seconds: a valid Instant that OffsetDateTime.ofInstant (and the database) cannot hold.
+    for (long seconds : new long[] {Instant.MAX.getEpochSecond(), Instant.MIN.getEpochSecond(), Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond(),
+        Instant.parse("0001-01-01T00:00:00Z").getEpochSecond() - 1}) {
+      assertTrue(AuditCursor.parse(encode(seconds + ".0/id")).isEmpty(), Long.toString(seconds));
+    }
+    assertTrue(AuditCursor.parse(encode(Instant.parse("0001-01-01T00:00:00Z").getEpochSecond() + ".0/id")).isPresent());
+  }
+
   private static String encode(String text) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }

@@ -1,6 +1,8 @@
 package dev.depot.access.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depot.access.entity.AuditRecord;
 import dev.depot.config.DepotSettings;
@@ -10,6 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class AuditTrailTest {
@@ -108,5 +113,52 @@ class AuditTrailTest {
     cut.record("alice", "10.0.0.1", List.of());
     assertEquals(List.of(), rows.inserted);
     assertEquals(List.of(), rows.cutoffs);
+  }
+
+  @Test
+  void controlCharactersTheClientSentAreReplacedBeforeTheyReachTheDatabase() {
+    // PostgreSQL refuses U+0000 in text, so the whole refusal was lost; CR/LF forge log lines.
+    cut.record("eve\u0000", "10.0.0.1", List.of(new AuditEntry("PUT", "a/\u0000b\r\nSEVERE: forged\u001b[2J\u007f", null, null, 401, "X\n", "mallory\r\n" + "m".repeat(300))));
+    AuditRecord r = rows.inserted.get(0);
+    assertEquals("eve\ufffd", r.getPrincipal());
+    assertEquals("a/\ufffdb\ufffd\ufffdSEVERE: forged\ufffd[2J\ufffd", r.getPath());
+    assertEquals("X\ufffd", r.getProblemCode());
+    assertEquals("mallory\ufffd\ufffd" + "m".repeat(246), r.getClaimedPrincipal(), "cut to its column");
+  }
+
+  @Test
+  void printableTextKeepsEverythingElseAndCutsToTheColumnWithoutSplittingAPair() {
+    assertEquals("caf\u00e9 \u00a0\ud83d\ude00/x", AuditRecord.printable("caf\u00e9 \u00a0\ud83d\ude00/x", 100));
+    assertEquals("ab", AuditRecord.printable("ab\ud83d\ude00", 3));
+    assertEquals(255, AuditRecord.printable("\n".repeat(300), 255).length());
+    assertEquals(null, AuditRecord.printable(null, 10));
+  }
+
+  @Test
+  void aLostRecordIsLoggedWithoutTheClientsControlCharacters() {
+    List<String> logged = new ArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger(AuditTrail.class.getName());
+    logger.addHandler(handler);
+    try {
+      rows.failing = true;
+      cut.record("eve\nINFO: fine", "10.0.0.1", List.of(new AuditEntry("PUT", "x\r\nSEVERE: forged", null, null, 403, "FORBIDDEN")));
+    } finally {
+      logger.removeHandler(handler);
+    }
+    assertEquals(1, logged.size());
+    assertFalse(logged.get(0).chars().anyMatch(c -> c < 0x20 || c == 0x7f), logged.get(0));
+    assertTrue(logged.get(0).contains("x\ufffd\ufffdSEVERE: forged"), logged.get(0));
   }
 }

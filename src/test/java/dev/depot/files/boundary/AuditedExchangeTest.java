@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.depot.access.control.AuditEntry;
 import dev.depot.problem.Problem;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,17 @@ class AuditedExchangeTest {
 
   private static List<AuditEntry> entries(
       String method, String path, String filedir, String filename, int status, Object entity, StoredInRequest.File... stored) {
-    return AuditedExchange.entries(new AuditedExchange.Exchange(method, Arrays.asList(path.split("/")), filedir, filename, status, entity, List.of(stored)));
+    return AuditedExchange.entries(
+        new AuditedExchange.Exchange(method, Arrays.asList(path.split("/")), filedir, filename, status, entity, List.of(stored), null, null, null));
+  }
+
+  private static List<AuditEntry> refusedLogin(String method, String path, String authorization) {
+    return AuditedExchange.entries(new AuditedExchange.Exchange(
+        method, Arrays.asList(path.split("/")), null, null, 401, problem(Problem.INVALID_CREDENTIALS), List.of(), authorization, null, null));
+  }
+
+  private static String basic(String userColonPassword) {
+    return "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String problem(Problem problem) {
@@ -57,6 +69,26 @@ class AuditedExchangeTest {
             new AuditEntry("MULTIPART", null, null, null, 403, "FORBIDDEN")),
         entries("POST", "files", 403, problem(Problem.FORBIDDEN), new StoredInRequest.File("d/one", 1, SHA, true),
             new StoredInRequest.File("d/old", 2, SHA2, false)));
+  }
+
+  @Test
+  void aRefusedMultipartPartIsRecordedWithThePathItWasRefusedOn() {
+    // the URL (POST /files, /upload) names no path: the part's is the one the policy or quota refused
+    for (String code : new String[] {"FORBIDDEN", "QUOTA_EXCEEDED"}) {
+      int status = code.equals("FORBIDDEN") ? 403 : 507;
+      assertEquals(List.of(new AuditEntry("MULTIPART", "team-b/x", null, null, status, code)),
+          AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("files"), null, null, status, problem(code, status), List.of(), null,
+              "team-b/x", null)));
+    }
+    assertEquals(List.of(new AuditEntry("UPLOAD", "x.iso", null, null, 403, "FORBIDDEN")),
+        AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("upload"), null, null, 403, problem(Problem.FORBIDDEN), List.of(), null,
+            "x.iso", null)));
+  }
+
+  @Test
+  void theUrlsPathComesBeforeARefusedOne() {
+    assertEquals("a/b.txt", AuditedExchange.entries(new AuditedExchange.Exchange("PUT", List.of("files", "a", "b.txt"), null, null, 403,
+        problem(Problem.FORBIDDEN), List.of(), null, "elsewhere", null)).get(0).path());
   }
 
   @Test
@@ -126,6 +158,44 @@ class AuditedExchangeTest {
   @Test
   void askingWhoIsSignedInIsNoAttempt() {
     assertEquals(List.of(), entries("GET", "session", 401, problem(Problem.UNAUTHENTICATED)));
+  }
+
+  @Test
+  void wrongCredentialsOnGetSessionAreAnAttempt() {
+    // curl -u alice:guess …/api/session: password guessing must leave a trace
+    assertEquals(List.of(new AuditEntry("SESSION", null, null, null, 401, "INVALID_CREDENTIALS", "alice")),
+        refusedLogin("GET", "session", basic("alice:guess")));
+  }
+
+  @Test
+  void aRefusedBasicLoginRecordsTheUserNameItClaimed() {
+    assertEquals(List.of(new AuditEntry("PUT", "a/b.txt", null, null, 401, "INVALID_CREDENTIALS", "alice")),
+        refusedLogin("PUT", "files/a/b.txt", basic("alice:wrong")));
+    assertEquals("bob", refusedLogin("GET", "files/x", "basic  " + Base64.getEncoder().encodeToString("bob:pw:with:colons".getBytes(StandardCharsets.UTF_8)))
+        .get(0).claimedPrincipal());
+    assertEquals("J\u00fcrgen", refusedLogin("POST", "upload", basic("J\u00fcrgen:x")).get(0).claimedPrincipal());
+  }
+
+  @Test
+  void aRefusedSignInFormRecordsTheUserNameItClaimed() {
+    assertEquals(List.of(new AuditEntry("SESSION", null, null, null, 401, "INVALID_CREDENTIALS", "alice")),
+        AuditedExchange.entries(new AuditedExchange.Exchange("POST", List.of("session"), null, null, 401, problem(Problem.INVALID_CREDENTIALS),
+            List.of(), null, null, "alice")));
+  }
+
+  @Test
+  void noUserNameIsClaimedWithoutBasicCredentialsThatNameOne() {
+    for (String authorization : new String[] {null, "Bearer abc.def.ghi", "Basic !!notbase64", basic("nocolon"), basic(":password"), "Basic", "Digest x"}) {
+      assertEquals(List.of(new AuditEntry("PUT", "a", null, null, 401, "INVALID_CREDENTIALS", null)), refusedLogin("PUT", "files/a", authorization),
+          String.valueOf(authorization));
+    }
+  }
+
+  @Test
+  void theClaimedNameIsKeptOnlyForWrongCredentials() {
+    // an authenticated caller's refusal already names them; an UNAUTHENTICATED request sent no credentials
+    assertNull(AuditedExchange.entries(new AuditedExchange.Exchange("PUT", List.of("files", "a"), null, null, 401, problem(Problem.UNAUTHENTICATED),
+        List.of(), basic("alice:pw"), null, null)).get(0).claimedPrincipal());
   }
 
   @Test

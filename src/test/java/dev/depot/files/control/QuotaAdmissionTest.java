@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depot.access.control.AccessPolicy;
 import dev.depot.access.control.Caller;
 import dev.depot.access.control.LinkSigner;
 import dev.depot.access.control.Quota;
+import dev.depot.access.control.RefusedInRequest;
 import dev.depot.config.FixedSettings;
 import dev.depot.it.RandomBytes;
 import dev.depot.problem.Problem;
@@ -187,7 +189,8 @@ class QuotaAdmissionTest {
     multipart.uploads = alice;
     multipart.settings = settings;
     multipart.admission = alice.admission;
-    multipart.access = alice.access;
+    RefusedInRequest refused = new RefusedInRequest();
+    multipart.access = AccessPolicy.forCaller(settings, ALICE, refused);
     multipart.slots = alice.slots;
     String boundary = "q-boundary";
     String body = part(boundary, "first.bin", 60) + part(boundary, "second.bin", 60) + "--" + boundary + "--\r\n";
@@ -197,6 +200,7 @@ class QuotaAdmissionTest {
 
     assertTrue(rows.findByPath("first.bin").isPresent());
     assertNothingAt("second.bin");
+    assertEquals(java.util.Optional.of("second.bin"), refused.path(), "the audit's path for the refusal");
     assertEquals(0, alice.slots.inProgress("alice"));
   }
 
