@@ -252,7 +252,11 @@ final class Tree implements AutoCloseable {
       }
       SecureDirectoryStream<Path> made = openDirectory(parent, name);
       if (made == null) {
-        throw new NoSuchFileException(name, null, "directory vanished right after it was made");
+        // Depot removes directories only under the DIRECTORIES write lock, which every publish holds
+        // shared: a directory gone (or no longer a directory) a moment after it was made was changed by
+        // someone else under this request — the client's path changed, as above, not a storage failure
+        // (a 500 seen once in ~1200 racing requests on WildFly, FilesResourceIT).
+        throw new DepotException(Problem.INVALID_PATH, "The path changed while it was written.");
       }
       return made;
     } finally {
