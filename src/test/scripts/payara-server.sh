@@ -50,6 +50,16 @@ case "$action" in
       exit 1
     fi
     echo "payara-server: domain $DOMAIN started with $COMMAND_FILE"
+    # Wake the web container now: Payara Server starts it lazily, on the first request, and when that first
+    # request was the suite's deployment (minutes later, after the Micro suite), the HTTP listener once
+    # came up without its web container ("GrizzlyProxy is NULL") and closed every connection on 20080.
+    http_port=$((PORTBASE + 80))
+    for _ in $(seq 1 120); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/" || true)
+      [ "$code" != "000" ] && break
+      sleep 1
+    done
+    echo "payara-server: HTTP listener on $http_port answers ($code)"
     # The suite's realm users, in the domain's file realm, as an admin would create them.
     bash "$(dirname "$0")/it-users.sh" asadmin "$asadmin" "$ADMIN_PORT" "$IT_DIR/users"
     echo "payara-server: test users created in the file realm"
