@@ -86,14 +86,44 @@ final class DigestingCopy {
    */
   static Result copy(InputStream source, FileChannel out, long maxBytes, List<MessageDigest> also, boolean writeBehind)
       throws IOException {
+    MessageDigest sha256 = FileSystemBlobStore.sha256();
+    Copied copied = run(source, out, maxBytes, sha256, also, writeBehind, false);
+    return new Result(copied.size(), sha256.digest());
+  }
+
+  /**
+   * What {@link #resume} appended: its size, and the failure that ended the source early, if one did
+   * (the bytes before it are written and hashed).
+   */
+  record Copied(long size, IOException broken) {}
+
+  /**
+   * Appends {@code source} at {@code out}'s position, continuing {@code sha256} (a resumable upload's
+   * running digest, issue 14): when the source breaks off, what arrived before the break is written and
+   * hashed and the copy ends normally, with the failure in {@link Copied#broken()} (the point of
+   * resuming is to keep it). On any exception {@code sha256} is in an unknown state: the caller must have
+   * kept a copy of it.
+   *
+   * @throws IOException if writing or flushing fails
+   */
+  static Copied resume(InputStream source, FileChannel out, long maxBytes, MessageDigest sha256, List<MessageDigest> also, boolean writeBehind)
+      throws IOException {
+    return run(source, out, maxBytes, sha256, also, writeBehind, true);
+  }
+
+  private static Copied run(
+      InputStream in, FileChannel out, long maxBytes, MessageDigest sha256, List<MessageDigest> also, boolean writeBehind, boolean keepOnBreak)
+      throws IOException {
+    Source source = new Source(in);
     BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(RING);
     BlockingQueue<Chunk> written = new ArrayBlockingQueue<>(RING + 1);
-    Future<byte[]> digest = HELPERS.submit(() -> hash(written, free, also));
+    Future<Void> digest = HELPERS.submit(() -> hash(written, free, sha256, also));
     Flusher flusher = writeBehind ? new Flusher(out) : null;
     boolean done = false;
     try {
       int allocated = 0;
       long total = 0;
+      IOException broken = null;
       while (true) {
         byte[] buffer = free.poll();
         if (buffer == null) {
@@ -104,7 +134,16 @@ final class DigestingCopy {
             buffer = awaitFree(free, digest);
           }
         }
-        int n = fill(source, buffer);
+        int n;
+        try {
+          n = fill(source, buffer);
+        } catch (SourceFailure e) {
+          if (!keepOnBreak) {
+            throw e;
+          }
+          broken = e.getCause();
+          n = 0;
+        }
         if (n == 0) {
           break;
         }
@@ -119,12 +158,12 @@ final class DigestingCopy {
         }
       }
       written.add(END);
-      byte[] sha256 = result(digest);
+      result(digest);
       if (flusher != null) {
         flusher.finish();
       }
       done = true;
-      return new Result(total, sha256);
+      return new Copied(total, broken);
     } finally {
       if (!done) {
         digest.cancel(true);
@@ -135,13 +174,12 @@ final class DigestingCopy {
     }
   }
 
-  private static byte[] hash(BlockingQueue<Chunk> written, BlockingQueue<byte[]> free, List<MessageDigest> also)
+  private static Void hash(BlockingQueue<Chunk> written, BlockingQueue<byte[]> free, MessageDigest sha256, List<MessageDigest> also)
       throws InterruptedException {
-    MessageDigest sha256 = FileSystemBlobStore.sha256();
     while (true) {
       Chunk chunk = written.take();
       if (chunk == END) {
-        return sha256.digest();
+        return null;
       }
       sha256.update(chunk.buffer(), 0, chunk.length());
       for (MessageDigest md : also) {
@@ -152,7 +190,7 @@ final class DigestingCopy {
   }
 
   /** Waits for the hashing to hand a buffer back; a hashing failure ends the wait. */
-  private static byte[] awaitFree(BlockingQueue<byte[]> free, Future<byte[]> digest) throws IOException {
+  private static byte[] awaitFree(BlockingQueue<byte[]> free, Future<Void> digest) throws IOException {
     try {
       while (true) {
         byte[] buffer = free.poll(100, TimeUnit.MILLISECONDS);
@@ -170,9 +208,9 @@ final class DigestingCopy {
     }
   }
 
-  private static byte[] result(Future<byte[]> digest) throws IOException {
+  private static void result(Future<Void> digest) throws IOException {
     try {
-      return digest.get();
+      digest.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for the digest");
@@ -182,23 +220,47 @@ final class DigestingCopy {
   }
 
   /**
+   * The source, and a failure that came after some bytes of a buffer had arrived: those bytes are
+   * handed out first, the failure at the next read.
+   */
+  private static final class Source {
+    private final InputStream in;
+    private IOException pending;
+
+    Source(InputStream in) {
+      this.in = in;
+    }
+  }
+
+  /** Reads {@code source} into {@code buffer} (see {@link #fill(Source, byte[])}). */
+  static int fill(InputStream source, byte[] buffer) throws SourceFailure {
+    return fill(new Source(source), buffer);
+  }
+
+  /**
    * Reads until the buffer is full or the stream ends; returns the bytes read (0 at the end). The
    * sources hand out far less than the buffer per read (a part stream a few KiB, the container's request
    * stream one network read), and one {@code write(2)} plus one digest call per few KiB cost more than
    * the bytes themselves (docs/benchmarks.md).
    */
-  static int fill(InputStream source, byte[] buffer) throws SourceFailure {
+  private static int fill(Source source, byte[] buffer) throws SourceFailure {
+    if (source.pending != null) {
+      throw new SourceFailure(source.pending);
+    }
     int filled = 0;
     try {
       while (filled < buffer.length) {
-        int n = source.read(buffer, filled, buffer.length - filled);
+        int n = source.in.read(buffer, filled, buffer.length - filled);
         if (n < 0) {
           break;
         }
         filled += n;
       }
     } catch (IOException e) {
-      throw new SourceFailure(e);
+      if (filled == 0) {
+        throw new SourceFailure(e);
+      }
+      source.pending = e;
     }
     return filled;
   }

@@ -72,6 +72,11 @@ public final class FileSystemBlobStore implements BlobStore {
     return store;
   }
 
+  /** The partial files of resumable uploads in this store's temp directory. */
+  public PartialFiles partials() {
+    return new PartialFiles(this, store.temp(), fsync, syncer);
+  }
+
   /**
    * Reads all of {@code content} again and returns its SHA-256: for a download whose row's fingerprint
    * does not match the file, before a byte is sent.

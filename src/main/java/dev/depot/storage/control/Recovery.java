@@ -159,7 +159,8 @@ public class Recovery {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(temp)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (!Staging.isDepots(name) || Staging.isOurs(name) || name.equals(StoreMarker.TEMP)) {
+        // Resumable uploads wait in their own directory for days; their expiry is their own sweeper's.
+        if (!Staging.isDepots(name) || Staging.isOurs(name) || name.equals(StoreMarker.TEMP) || name.equals(PartialFiles.DIRECTORY)) {
           continue;
         }
         BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

@@ -52,6 +52,7 @@ final class Staging {
   /** Whether {@code name} is something Depot puts in a temp directory (or its marker). */
   static boolean isDepots(String name) {
     return OURS.matcher(name).matches() || EARLIER.matcher(name).matches() || name.equals(StoreMarker.TEMP)
+        || name.equals(PartialFiles.DIRECTORY)
         || name.startsWith(StoreMarker.TEMP + ".new-");
   }
 
