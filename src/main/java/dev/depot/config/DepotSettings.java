@@ -59,6 +59,8 @@ public class DepotSettings {
   public static final String MAX_CONCURRENT_UPLOADS = "depot.max-concurrent-uploads";
   public static final String AUDIT_RETENTION = "depot.audit-retention";
   public static final String SESSION_TIMEOUT = "depot.session-timeout";
+  public static final String UPLOADS_EXPIRE_AFTER = "depot.uploads.expire-after";
+  public static final String UPLOADS_SWEEP_INTERVAL = "depot.uploads.sweep-interval";
   public static final String JWT_PUBLIC_KEY = "mp.jwt.verify.publickey";
   public static final String JWT_PUBLIC_KEY_LOCATION = "mp.jwt.verify.publickey.location";
   public static final String JWT_ISSUER = "mp.jwt.verify.issuer";
@@ -229,6 +231,8 @@ public class DepotSettings {
     allowedOrigins();
     auditRetention();
     sessionTimeout();
+    uploadsExpireAfter();
+    uploadsSweepInterval();
     jwtVerifier();
     quotaBytes();
     quotaFiles();
@@ -393,6 +397,23 @@ public class DepotSettings {
    */
   public Set<String> allowedOrigins() {
     return value(ALLOWED_ORIGINS, DepotSettings::origins, Set.of());
+  }
+
+  /**
+   * {@code depot.uploads.expire-after}: a resumable upload that receives nothing for this long is
+   * removed with its bytes (an ISO-8601 duration or seconds); a completed one is forgotten then too.
+   * Defaults to P1D.
+   */
+  public java.time.Duration uploadsExpireAfter() {
+    return value(UPLOADS_EXPIRE_AFTER, DepotSettings::positiveDuration, java.time.Duration.ofDays(1));
+  }
+
+  /**
+   * {@code depot.uploads.sweep-interval}: how often expired resumable uploads are looked for. Defaults
+   * to PT1M.
+   */
+  public java.time.Duration uploadsSweepInterval() {
+    return value(UPLOADS_SWEEP_INTERVAL, DepotSettings::positiveDuration, java.time.Duration.ofMinutes(1));
   }
 
   /** {@code depot.session-timeout}: a browser session idle this long ends. Defaults to PT30M. */

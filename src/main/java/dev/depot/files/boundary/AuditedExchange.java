@@ -98,6 +98,7 @@ final class AuditedExchange {
       case "upload" -> "UPLOAD";
       case "stream" -> "STREAM";
       case "links" -> "LINK";
+      case "uploads" -> "RESUMABLE"; // a tus upload: its completing PATCH stores the file
       case "" -> method;
       default -> first.toUpperCase(Locale.ROOT);
     };

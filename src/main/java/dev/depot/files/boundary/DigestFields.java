@@ -4,14 +4,14 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** The {@code Repr-Digest} field Depot sends (RFC 9530): the stored file's SHA-256. */
-final class DigestFields {
+public final class DigestFields {
 
-  static final String REPR_DIGEST = "Repr-Digest";
+  public static final String REPR_DIGEST = "Repr-Digest";
 
   private DigestFields() {}
 
   /** {@code sha-256=:base64:} of a SHA-256 given as lowercase hex. */
-  static String reprDigest(String sha256Hex) {
+  public static String reprDigest(String sha256Hex) {
     return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)) + ":";
   }
 }

@@ -12,13 +12,13 @@ import java.util.Set;
  * quotes, so the tags' opaque values are compared with stored SHA-256s. Parsing is lenient: anything
  * that is not an entity tag is skipped, so it matches nothing.
  */
-record EntityTags(boolean any, List<Tag> tags) {
+public record EntityTags(boolean any, List<Tag> tags) {
 
   /** One entity tag: its opaque value (without quotes) and whether it was weak. */
   record Tag(String opaque, boolean weak) {}
 
   /** The strong entity tag of a stored file with this SHA-256. */
-  static String of(String sha256) {
+  public static String of(String sha256) {
     return "\"" + sha256 + "\"";
   }
 

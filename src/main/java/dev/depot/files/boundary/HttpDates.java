@@ -12,14 +12,14 @@ import java.util.Locale;
  * reads it back; the obsolete RFC 850 and asctime forms are not parsed, so a header using them is
  * ignored, which the RFC allows for an invalid date.
  */
-final class HttpDates {
+public final class HttpDates {
 
   private static final DateTimeFormatter IMF_FIXDATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
   private HttpDates() {}
 
-  static String format(Instant instant) {
+  public static String format(Instant instant) {
     return IMF_FIXDATE.format(instant);
   }
 

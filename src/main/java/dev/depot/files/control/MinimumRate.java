@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * length. A transfer is therefore cut off within two windows of becoming too slow, and a short pause
  * (up to the server's read timeout) is fine as long as the window's average holds.
  */
-final class MinimumRate {
+public final class MinimumRate {
 
   private final long bytesPerSecond;
   private final long windowNanos;
@@ -35,7 +35,7 @@ final class MinimumRate {
   }
 
   /** The body, cut off with {@code 408 UPLOAD_TOO_SLOW} when it arrives too slowly; {@code rate} 0 = never. */
-  static InputStream guard(InputStream body, long bytesPerSecond, Duration window) {
+  public static InputStream guard(InputStream body, long bytesPerSecond, Duration window) {
     if (bytesPerSecond <= 0) {
       return body;
     }

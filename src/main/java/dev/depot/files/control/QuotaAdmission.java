@@ -44,7 +44,7 @@ public class QuotaAdmission {
   @Inject StoredFiles storedFiles;
 
   /** For tests and code outside CDI. */
-  static QuotaAdmission of(Quotas quotas, StoredFiles storedFiles) {
+  public static QuotaAdmission of(Quotas quotas, StoredFiles storedFiles) {
     QuotaAdmission admission = new QuotaAdmission();
     admission.quotas = quotas;
     admission.storedFiles = storedFiles;

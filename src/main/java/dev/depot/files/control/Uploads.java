@@ -132,6 +132,30 @@ public class Uploads {
     }
   }
 
+  /**
+   * Publishes bytes that were staged elsewhere (a completed resumable upload) exactly as a {@code PUT}
+   * publishes its body: under the path's lock, the precondition checked again, the caller's quota
+   * settled against the row it replaces, the publish undone if the row cannot be committed. The caller
+   * keeps {@code staged} and discards it afterwards.
+   */
+  public Stored publishStaged(String key, FileSystemBlobStore store, StagedBlob staged, String contentType, String originalFilename,
+      WritePrecondition precondition) {
+    String k = StoragePaths.key(key);
+    Upload upload = new Upload(k, InputStream.nullInputStream(), contentType, originalFilename, staged.size(), precondition, ClientDigests.NONE);
+    try (QuotaAdmission.Ticket quota = quotas.admit(access.caller(), k, staged.size())) {
+      return publish(store, k, staged, upload, quota);
+    }
+  }
+
+  /**
+   * Refuses, before any byte is read, what a later publish of {@code key} would refuse: a bad path,
+   * one too deep, one that cannot be written, a bad content type, a size over the limit, a failed
+   * precondition (checked again at publish). Returns the key.
+   */
+  public String checkTarget(String key, String contentType, long declaredLength, WritePrecondition precondition) {
+    return target(new Upload(key, InputStream.nullInputStream(), contentType, null, declaredLength, precondition, ClientDigests.NONE)).key();
+  }
+
   /** The validated key and the store it goes to: everything refused before a byte of the body is read. */
   private record Target(String key, FileSystemBlobStore store) {}
 
@@ -274,7 +298,8 @@ public class Uploads {
     }
   }
 
-  private static String contentType(String declared) {
+  /** The content type to record: the declared one, or {@value #OCTET_STREAM}; a bad one is INVALID_CONTENT_TYPE. */
+  public static String contentType(String declared) {
     if (declared == null || declared.isBlank()) {
       return OCTET_STREAM;
     }
