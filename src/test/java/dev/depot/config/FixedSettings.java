@@ -19,6 +19,7 @@ public class FixedSettings extends DepotSettings {
   public int maxPathDepth = 32;
   public long minTransferRate = 0;
   public java.time.Duration minTransferRateWindow = java.time.Duration.ofSeconds(60);
+  public java.time.Duration uploadsExpireAfter = java.time.Duration.ofDays(1);
   public boolean resultsDirConfigured = true;
   public String grants = dev.depot.access.control.Grants.DEFAULTS;
   public long quotaBytes = Long.MAX_VALUE;
@@ -140,5 +141,10 @@ public class FixedSettings extends DepotSettings {
   @Override
   public boolean resultsDirConfigured() {
     return resultsDirConfigured;
+  }
+
+  @Override
+  public java.time.Duration uploadsExpireAfter() {
+    return uploadsExpireAfter;
   }
 }

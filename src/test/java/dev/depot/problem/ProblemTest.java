@@ -22,7 +22,10 @@ class ProblemTest {
         Map.entry("PATH_CONFLICT", 409), Map.entry("PRECONDITION_FAILED", 412), Map.entry("UPLOAD_TOO_LARGE", 413),
         Map.entry("MULTIPART_LIMIT", 413), Map.entry("RANGE_NOT_SATISFIABLE", 416), Map.entry("STORAGE_FAILURE", 500),
         Map.entry("INTERNAL_ERROR", 500), Map.entry("INSUFFICIENT_STORAGE", 507),
-        Map.entry("TOO_MANY_UPLOADS", 429), Map.entry("QUOTA_EXCEEDED", 507));
+        Map.entry("TOO_MANY_UPLOADS", 429), Map.entry("QUOTA_EXCEEDED", 507),
+        // the resumable uploads (tus) add these
+        Map.entry("UPLOAD_OFFSET_MISMATCH", 409), Map.entry("UPLOAD_GONE", 410), Map.entry("UNSUPPORTED_TUS_VERSION", 412),
+        Map.entry("UNSUPPORTED_MEDIA_TYPE", 415), Map.entry("UPLOAD_LOCKED", 423), Map.entry("CHECKSUM_MISMATCH", 460));
     Map<String, Integer> catalogue = Arrays.stream(Problem.values()).collect(Collectors.toMap(Problem::code, Problem::status));
     published.forEach((code, status) -> assertEquals(status, catalogue.get(code), code));
   }

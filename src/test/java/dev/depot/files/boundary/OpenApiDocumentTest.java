@@ -36,7 +36,7 @@ class OpenApiDocumentTest {
   /** Every resource class of the API. */
   static final List<Class<?>> RESOURCES = List.of(FilesResource.class, MetadataResource.class, SeedUploadsResource.class, LinksResource.class,
       dev.depot.access.boundary.SessionsResource.class, UsageResource.class,
-      dev.depot.access.boundary.AuditResource.class);
+      dev.depot.access.boundary.AuditResource.class, dev.depot.uploads.boundary.UploadsResource.class);
 
   @Test
   void documentIsValidOpenApi() throws IOException {

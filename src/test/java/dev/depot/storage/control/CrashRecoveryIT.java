@@ -70,6 +70,10 @@ class CrashRecoveryIT {
       assertEquals(201, put("done/file-" + i + ".bin", body));
       complete.put("done/file-" + i + ".bin", Digests.sha256(body));
     }
+    // A resumable (tus) upload with its first MiB committed (issue 14): it must survive the crash.
+    byte[] resumable = RandomBytes.of(77, 3 << 20);
+    URI tus = createTus(resumable.length, "resumable.bin");
+    assertEquals(204, patchTus(tus, 0, java.util.Arrays.copyOfRange(resumable, 0, 1 << 20)));
     // Payara's embedded H2 writes committed transactions to its file up to a second later; give it
     // that, so the rows above are on disk when the JVM dies (PostgreSQL has no such window).
     Thread.sleep(2000);
@@ -78,6 +82,8 @@ class CrashRecoveryIT {
     for (int i = 0; i < 6; i++) {
       inFlight.add(startSlowUpload("inflight/upload-" + i + ".bin"));
     }
+    // ... and its second PATCH in flight when the JVM dies: 1 MiB of 2 sent.
+    inFlight.add(startSlowPatch(tus, 1 << 20, java.util.Arrays.copyOfRange(resumable, 1 << 20, 2 << 20), 2 << 20));
     awaitTempFiles(6);
     List<String> stagedAtCrash = list(temp);
 
@@ -117,6 +123,49 @@ class CrashRecoveryIT {
     }
     assertTrue(files.keySet().stream().noneMatch(k -> k.startsWith("inflight/")), "no partial file of a killed upload");
     assertEquals(201, put("after/restart.txt", "serving".getBytes(StandardCharsets.UTF_8)));
+
+    // The resumable upload: its offset is no more than what is durably on disk, and it completes from
+    // there with the right SHA-256 (its running digest rebuilt from the received bytes after the restart).
+    HttpResponse<String> head = http.send(tusRequest(tus).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, head.statusCode(), head.body());
+    long offset = Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
+    Path partial = temp.resolve(".depot-resumable").resolve(tus.getPath().substring(tus.getPath().lastIndexOf('/') + 1) + ".part");
+    assertTrue(offset <= Files.size(partial), "offset " + offset + " within the durable bytes " + Files.size(partial));
+    assertEquals(1 << 20, offset, "the committed first MiB survived; the killed PATCH committed nothing");
+    assertEquals(204, patchTus(tus, offset, java.util.Arrays.copyOfRange(resumable, (int) offset, resumable.length)));
+    assertEquals(Digests.sha256(resumable), Digests.sha256(results.resolve("resumable/resumable.bin")));
+    assertEquals(Digests.sha256(resumable), rows().get("resumable/resumable.bin")[1]);
+  }
+
+  private HttpRequest.Builder tusRequest(URI upload) {
+    return signedIn(upload).header("Tus-Resumable", "1.0.0");
+  }
+
+  private URI createTus(long length, String name) throws IOException, InterruptedException {
+    String metadata = "filename " + java.util.Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)) + ",dir "
+        + java.util.Base64.getEncoder().encodeToString("resumable".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> created = http.send(tusRequest(server.resolve("depot/api/uploads")).header("Upload-Length", String.valueOf(length))
+        .header("Upload-Metadata", metadata).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+    return server.resolve(created.headers().firstValue("Location").orElseThrow());
+  }
+
+  private int patchTus(URI upload, long offset, byte[] chunk) throws IOException, InterruptedException {
+    return http.send(tusRequest(upload).header("Upload-Offset", String.valueOf(offset)).header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(chunk)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** A tus PATCH that declares {@code length} bytes, sends {@code sent}, then keeps the connection open. */
+  private Socket startSlowPatch(URI upload, long offset, byte[] sent, long length) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    OutputStream out = socket.getOutputStream();
+    out.write(("PATCH " + upload.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + Users.WRITER_AUTH_LINE + "Tus-Resumable: 1.0.0\r\n"
+        + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: " + offset + "\r\nContent-Length: " + length + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    out.write(sent);
+    out.flush();
+    return socket;
   }
 
   /**
