@@ -22,6 +22,8 @@ LABEL = {
     "mp": "Depot multipart POST /files",
     "upload": "seed POST /upload (multipart)",
     "stream": "seed POST /stream (raw body)",
+    "tuspeer": "@tus/server 2.4.5 + @tus/file-store 2.1.1 (tus-js-client)",
+    "tus": "Depot tus /uploads (tus-js-client)",
 }
 SERVER = {"-": "–", "payara": "Payara Micro", "wildfly": "WildFly"}
 PHASE = {
@@ -291,6 +293,40 @@ class Report:
                 print(f"{SERVER[s]}: RSS growth for {human(big)} − for {human(small)} = {d0} MiB (target ≤ 64: {word})")
         print()
 
+    def resumable(self, phase):
+        ks = [k for k in self.groups if k[0] == phase and k[1] == "resumable"]
+        if not ks:
+            return
+        size = int(ks[0][2])
+        key = lambda s, t: self.groups.get((phase, "resumable", str(size), s, t), [])
+        print(f"#### Resumable upload (tus 1.0, tus-js-client 4.3.1 in Node, 50 MiB chunks), {human(size)}, "
+              f"{PHASE.get(phase, phase)}\n")
+        print("| target | server | n | wall s median (min–max) | MB/s | × @tus/server time | write amp. | server CPU s | "
+              "RSS growth MiB | sha256 ok | load before→after |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        peer = med([num(r["wall"]) for r in key("-", "tuspeer")])
+        for s in SERVERS:
+            for t in ("tuspeer", "tus"):
+                g = key(s, t)
+                if not g:
+                    continue
+                m = med([num(r["wall"]) for r in g])
+                print(f"| {LABEL[t]} | {SERVER.get(s, s)} | {len(g)} | {spread([num(r['wall']) for r in g])} | "
+                      f"{size / m / 1e6:.0f} | {f2(m / peer) if peer and m else '–'} | "
+                      f"{spread([num(r['wb']) / size if num(r['wb']) is not None else None for r in g])} | "
+                      f"{spread([num(r['cpu']) for r in g])} | "
+                      f"{spread([num(r['rssg']) / 1024 if num(r['rssg']) is not None else None for r in g], '{:.0f}')} | "
+                      f"{sum(r['ok'] == '1' for r in g)}/{len(g)} | {self.load(g)} |")
+        servers = [s for s in self.servers() if key(s, "tus")]
+        if servers and peer:
+            print(f"\n| ratio of median wall times, {human(size)} | " + " | ".join(SERVER[s] for s in servers) + " | target |")
+            print("|---|" + "---|" * len(servers) + "---|")
+            cells = [self.verdict(f"Depot tus ÷ @tus/server, {human(size)}, {phase}", s,
+                                  med([num(r["wall"]) for r in key(s, "tus")]) / peer, "<= 0.80") for s in servers]
+            print("| Depot tus ÷ @tus/server | " + " | ".join(cells) + " | ≤ 0.80 |")
+        print("\nDepot computes SHA-256 and fsyncs every chunk before it counts it (the durable default); "
+              "@tus/server's file store does neither.\n")
+
     def write_amplification(self):
         for s in self.servers():
             was = [num(r["wb"]) / int(r["size"]) for r in self.rows
@@ -318,6 +354,7 @@ class Report:
             self.concurrent(phase)
             self.slow(phase)
             self.memory(phase)
+            self.resumable(phase)
         self.write_amplification()
         self.summary()
 

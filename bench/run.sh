@@ -13,6 +13,9 @@
 #     -l N         slow uploads in the starvation check (default 256; 0 skips)
 #     -z SIZE      size of each concurrent upload and of the fast one in the starvation check (default 100M)
 #     -b SIZE      big upload for the memory check, e.g. 10G (default 0 = skip)
+#     -u SIZE      resumable upload (tus 1.0) in the fsync phase: tus-js-client 4.3.1 in Node, 50 MiB chunks,
+#                  to Depot's /uploads and to @tus/server 2.4.5 + @tus/file-store 2.1.1 (bench/tus)
+#                  side by side (default 1G; 0 skips)
 #     -j           record each Depot JVM with JFR (settings=profile) and print where its CPU went
 #     -f           run even when the 1-minute load average is above 1; every figure is then marked
 #     -w DIR       work folder (default target/bench): data, server folders, logs, raw.tsv, results.md
@@ -22,10 +25,11 @@
 # Debian packages it needs (checked first; a missing one is named with the apt-get line to install it):
 #   nginx-light (nginx with the WebDAV module), curl, openssl, python3, time (GNU /usr/bin/time),
 #   procps (pgrep), openjdk-17-jdk-headless (java, jcmd, jfr), maven (builds depot.war and fetches
-#   Payara Micro and the WildFly zip from Maven Central, in the versions pom.xml names).
+#   Payara Micro and the WildFly zip from Maven Central, in the versions pom.xml names); for -u also
+#   nodejs and npm (the tus client and the peer server come from npm, pinned by their lockfiles).
 #
 # Ports, loopback only: Payara Micro 19080; WildFly 19180 (HTTPS 19143, management 19190/19193); nginx
-# PUT 19081; sink 19082 (PAYARA_PORT, WILDFLY_PORT, WILDFLY_HTTPS_PORT, WILDFLY_MGMT_PORT,
+# PUT 19081; sink 19082; @tus/server 19083 (TUS_PORT, PAYARA_PORT, WILDFLY_PORT, WILDFLY_HTTPS_PORT, WILDFLY_MGMT_PORT,
 # WILDFLY_MGMT_HTTPS_PORT, NGINX_PORT, SINK_PORT). Other environment: DEPOT_WAR (another build),
 # DEPOT_JAVA_OPTS (more JVM options for both servers), DEPOT_HEAP (-Xmx, default 512m), JAVA,
 # MVN (default "mvn -B -q"), LOAD_MAX (default 1), DEPOT_MAX_HTTP_THREADS (Payara's --maxhttpthreads,
@@ -36,16 +40,16 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 SIZES="100M 1G"; REPEATS=3; MODES="nofsync fsync"; SERVERS="payara wildfly"; CONC=16; SLOW=256
-CONC_SIZE=100M; BIG=0; JFR=0; FORCE=0; WORK="$ROOT/target/bench"; KEEP=0; BUILD=1
+CONC_SIZE=100M; BIG=0; TUS_SIZE=1G; JFR=0; FORCE=0; WORK="$ROOT/target/bench"; KEEP=0; BUILD=1
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
-while getopts "s:r:m:S:c:l:z:b:jfw:knh" opt; do
+while getopts "s:r:m:S:c:l:z:b:u:jfw:knh" opt; do
   case $opt in
     s) SIZES=$OPTARG ;; r) REPEATS=$OPTARG ;; m) MODES=$OPTARG ;; S) SERVERS=$OPTARG ;; c) CONC=$OPTARG ;;
-    l) SLOW=$OPTARG ;; z) CONC_SIZE=$OPTARG ;; b) BIG=$OPTARG ;; j) JFR=1 ;; f) FORCE=1 ;; w) WORK=$OPTARG ;;
+    l) SLOW=$OPTARG ;; z) CONC_SIZE=$OPTARG ;; b) BIG=$OPTARG ;; u) TUS_SIZE=$OPTARG ;; j) JFR=1 ;; f) FORCE=1 ;; w) WORK=$OPTARG ;;
     k) KEEP=1 ;; n) BUILD=0 ;; h) usage; exit 0 ;; *) usage >&2; exit 2 ;;
   esac
 done
-PAYARA_PORT=${PAYARA_PORT:-19080}; NGINX_PORT=${NGINX_PORT:-19081}; SINK_PORT=${SINK_PORT:-19082}
+PAYARA_PORT=${PAYARA_PORT:-19080}; NGINX_PORT=${NGINX_PORT:-19081}; SINK_PORT=${SINK_PORT:-19082}; TUS_PORT=${TUS_PORT:-19083}
 WILDFLY_PORT=${WILDFLY_PORT:-19180}; WILDFLY_HTTPS_PORT=${WILDFLY_HTTPS_PORT:-19143}
 WILDFLY_MGMT_PORT=${WILDFLY_MGMT_PORT:-19190}; WILDFLY_MGMT_HTTPS_PORT=${WILDFLY_MGMT_HTTPS_PORT:-19193}
 JAVA=${JAVA:-java}; MVN=${MVN:-mvn -B -q}
@@ -69,6 +73,7 @@ check_tools() {
   need /usr/bin/time time; need pgrep procps; need "$JAVA" openjdk-17-jdk-headless; need jcmd openjdk-17-jdk-headless
   [[ $JFR == 0 ]] || need jfr openjdk-17-jdk-headless
   need mvn maven
+  if [[ $TUS_SIZE != 0 ]]; then need node nodejs; need npm npm; fi
   if command -v nginx >/dev/null 2>&1 && ! nginx -V 2>&1 | grep -q -- --with-http_dav_module; then
     missing+=("nginx's WebDAV module"); pkgs+=(nginx-light)
   fi
@@ -104,7 +109,8 @@ pom_prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1; }
 PAYARA_VERSION=$(pom_prop payara.version); WILDFLY_VERSION=$(pom_prop wildfly.version)
 WILDFLY_HOME="$ROOT/target/wildfly-$WILDFLY_VERSION"
 WAR=${DEPOT_WAR:-$ROOT/target/depot.war}
-NGINX_PID=""
+NGINX_PID=""; TUSPEER_PID=""
+TUS_CLIENT="$ROOT/src/test/node/tus-client.mjs"; TUS_PEER_DIR="$WORK/tuspeer"; TUS_FILES="$WORK/tusfiles"
 declare -A PID=() LAUNCHER=() BASE=() RESULTS=() HEALTH=() HOME_OF=() AUTH=()
 
 meta() { printf '#%s' "$1" >> "$RAW"; shift; printf '\t%s' "$@" >> "$RAW"; printf '\n' >> "$RAW"; }
@@ -113,7 +119,8 @@ cleanup() {
   local s
   for s in "${!PID[@]}"; do stop_depot "$s" || true; done
   [[ -n "$NGINX_PID" ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
-  rm -rf "$NGINX_ROOT" "$DD_DIR" "$WORK/payara" "$WORK/wildfly" "$WORK"/out.* "$WORK"/conc.* "$WORK"/slow.*
+  [[ -n "$TUSPEER_PID" ]] && kill "$TUSPEER_PID" 2>/dev/null && wait "$TUSPEER_PID" 2>/dev/null || true
+  rm -rf "$NGINX_ROOT" "$DD_DIR" "$TUS_PEER_DIR" "$TUS_FILES" "$WORK/payara" "$WORK/wildfly" "$WORK"/out.* "$WORK"/conc.* "$WORK"/slow.*
   if [[ $KEEP == 0 ]]; then rm -rf "$WORK/data"; fi
 }
 trap cleanup EXIT
@@ -122,6 +129,7 @@ trap cleanup EXIT
 pids_of() { # TOKEN -> the server's pids
   case $1 in
     nginx|sink) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    tuspeer) echo "$TUSPEER_PID" ;;
     *:*) echo "${PID[${1%%:*}]}" ;;
     *) echo "" ;;
   esac
@@ -166,7 +174,8 @@ build() {
 
 make_data() { # random files, generated once per size; sha256 computed once
   local size
-  for size in $SIZES $CONC_SIZE $SLOW_SIZE; do
+  local tus=""; [[ $TUS_SIZE == 0 ]] || tus=$TUS_SIZE
+  for size in $SIZES $CONC_SIZE $SLOW_SIZE $tus; do
     if [[ ! -f "$WORK/data/$size.dat" ]]; then
       log "generating $size of random data"
       head -c "$size" /dev/urandom > "$WORK/data/$size.dat"
@@ -199,6 +208,23 @@ start_nginx() {
     sleep 0.2
   done
   die "nginx did not start, see logs/nginx-error.log"
+}
+
+# The resumable peer: @tus/server with its file store (bench/tus/peer-server.mjs), and the tus client of
+# the test suite (src/test/node/tus-client.mjs), both installed from their lockfiles.
+start_tuspeer() {
+  log "installing the tus client and the @tus/server peer (npm ci)"
+  (cd "$HERE/tus" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+  (cd "$ROOT/src/test/node" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+  mkdir -p "$TUS_PEER_DIR" "$TUS_FILES"
+  node "$HERE/tus/peer-server.mjs" "$TUS_PORT" "$TUS_PEER_DIR" > "$WORK/logs/tuspeer.log" 2>&1 &
+  TUSPEER_PID=$!
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -X OPTIONS "http://127.0.0.1:$TUS_PORT/files" || true) == 204 ]] && return 0
+    sleep 0.2
+  done
+  die "@tus/server did not start, see logs/tuspeer.log"
 }
 
 # Every Depot start gets a fresh results directory and a fresh database (Payara Micro's H2 lives in its
@@ -350,6 +376,13 @@ stored_path() { # TOKEN NAME -> where the server keeps the upload called NAME
   esac
 }
 
+# tus_upload ENDPOINT USER PASSWORD FILE NAME OUT -> tus-js-client uploads FILE as bench/NAME, 50 MiB chunks
+tus_upload() {
+  ln -sf "$4" "$TUS_FILES/$5"
+  if timeout "$CURL_MAX" node "$TUS_CLIENT" upload --endpoint "$1" --user "$2" --password "$3" --file "$TUS_FILES/$5" \
+    --dir bench --chunk-size $((50 << 20)) > "$6.body" 2> "$6.hdrs"; then echo 204; else echo tus-error; fi
+}
+
 # upload TOKEN FILE NAME [OUT] -> prints the HTTP status; the answer's body goes to OUT.body, its headers
 # to OUT.hdrs. RATE=… throttles it. Depot's stored paths are listed for settle() to delete.
 upload() {
@@ -367,6 +400,8 @@ upload() {
     *:upload) "${c[@]}" -F "upload_file=@$file;filename=$name;type=application/octet-stream" "${BASE[$srv]}/upload" ;;
     *:stream) "${c[@]}" -X POST -H 'Content-Type: application/octet-stream' -T "$file" \
       "${BASE[$srv]}/stream?filename=$name&filedir=bench" ;;
+    *:tus) tus_upload "${BASE[$srv]}/uploads/" "${AUTH[$srv]%%:*}" "${AUTH[$srv]#*:}" "$file" "$name" "$out" ;;
+    tuspeer) tus_upload "http://127.0.0.1:$TUS_PORT/files/" bench bench "$file" "$name" "$out" ;;
     *) die "unknown target $token" ;;
   esac
 }
@@ -394,6 +429,8 @@ settle() {
   done
   : > "$STORED_LIST"
   rm -rf "$NGINX_ROOT/put/"* "$DD_DIR"
+  [[ ! -d $TUS_PEER_DIR ]] || find "$TUS_PEER_DIR" -mindepth 1 -delete
+  [[ ! -d $TUS_FILES ]] || find "$TUS_FILES" -mindepth 1 -delete
   timeout 120 sync -f "$WORK" || true
 }
 
@@ -429,7 +466,14 @@ single() {
   wb=$(( $(sum_write_bytes "$pids") - w0 ))
   cpu=$(cpu_s $(( $(sum_cpu_ticks "$pids") - c0 )))
   rssg=$(( $(sum_hwm_kb "$pids") - r0 ))
-  if [[ $srv != - ]]; then
+  if [[ $target == tus ]]; then
+    # tus-js-client reports no digest: the stored file's is checked (Depot computed its own on the way in)
+    heap=$(( $(heap_after_gc_kb "$pids") - heap0 ))
+    [[ -f $stored && $(sha_of "$stored") == "$expect" ]] && ok=1 || ok=0
+  elif [[ $token == tuspeer ]]; then
+    local f; f=$(find "$TUS_PEER_DIR" -type f -size "${bytes}c" | head -1)
+    [[ -n $f && $(sha_of "$f") == "$expect" ]] && ok=1 || ok=0
+  elif [[ $srv != - ]]; then
     heap=$(( $(heap_after_gc_kb "$pids") - heap0 ))
     [[ $(said_sha "$token" "$WORK/out") == "$expect" && -f $stored && $(sha_of "$stored") == "$expect" ]] && ok=1 || ok=0
   elif [[ $token == nginx ]]; then
@@ -549,6 +593,19 @@ for PHASE in $MODES; do
   if [[ $SLOW -gt 0 && $PHASE == "$first" ]]; then
     for t in nginx $(for srv in $SERVERS; do echo "$srv:put"; done); do
       log "$PHASE slow $SLOW + 1 fast: $t"; slow "$PHASE" "$t" "$SLOW"
+    done
+  fi
+  # Issue 14: the resumable row, durable (Depot's default), side by side with @tus/server.
+  if [[ $TUS_SIZE != 0 && $PHASE == fsync ]]; then
+    [[ -n $TUSPEER_PID ]] || start_tuspeer
+    targets=(tuspeer); for srv in $SERVERS; do targets+=("$srv:tus"); done
+    tus_warm=$CONC_SIZE
+    for t in "${targets[@]}"; do upload "$t" "$WORK/data/$tus_warm.dat" "warm-tus-${t/:/-}" > /dev/null || true; done
+    for ((rep = 1; rep <= REPEATS; rep++)); do
+      for t in $(rotate "$rep" "${targets[@]}"); do
+        log "$PHASE resumable $TUS_SIZE rep $rep: $t"
+        single "$PHASE" "$t" "$TUS_SIZE" "$rep" resumable
+      done
     done
   fi
   if [[ $BIG != 0 && $PHASE == "$first" ]]; then

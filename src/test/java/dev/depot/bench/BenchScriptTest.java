@@ -117,6 +117,9 @@ class BenchScriptTest {
           .append("alone=0.3 slow:256x201 slow-done-after=14.0s\t0.5\t0.7\n");
     }
     row(raw, "-", "concurrent16", "nginx", 16 * 100L << 20, 3.0, "-");
+    row(raw, "-", "resumable", "tuspeer", gib, 4.0, "-");
+    row(raw, "payara", "resumable", "tus", gib, 3.0, "-");
+    row(raw, "wildfly", "resumable", "tus", gib, 3.4, "-");
     Path tsv = dir.resolve("raw.tsv");
     Files.writeString(tsv, raw);
 
@@ -138,6 +141,9 @@ class BenchScriptTest {
     assertTrue(out.contains("WildFly: RSS growth for 10 GiB − for 100 MiB = 0 MiB (target ≤ 64: met)"), out);
     assertTrue(out.contains("| 1.5→1.5 ‡ |"), "loads above the gate are marked: " + out);
     assertTrue(out.contains("- WildFly, phase nofsync: io worker max-pool-size 1024"), out);
+    // issue 14: the resumable row against @tus/server, target 0.8 x its time
+    assertTrue(out.contains("| Depot tus /uploads (tus-js-client) | Payara Micro | 1 | 3.00 | 358 | 0.75 |"), out);
+    assertTrue(out.contains("| Depot tus ÷ @tus/server | 0.75 (met) | 0.85 (missed) | ≤ 0.80 |"), out);
   }
 
   /** One raw.tsv line: CPU s = wall, write amplification 1, loads 1.5 before and after. */
