@@ -43,6 +43,13 @@ final class DigestingCopy {
   /** How much is written between two background flushes of a durable upload. */
   static final long WRITE_BEHIND = 64L << 20;
 
+  /**
+   * The same for a resumable upload's chunk: tus clients send chunks of a few to 50 MiB and wait for each
+   * answer, which comes only after the chunk's final fsync; with the whole-file step a 50 MiB chunk
+   * would be flushed all at once while the client waits.
+   */
+  static final long RESUME_WRITE_BEHIND = 8L << 20;
+
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   /**
@@ -87,7 +94,7 @@ final class DigestingCopy {
   static Result copy(InputStream source, FileChannel out, long maxBytes, List<MessageDigest> also, boolean writeBehind)
       throws IOException {
     MessageDigest sha256 = FileSystemBlobStore.sha256();
-    Copied copied = run(source, out, maxBytes, sha256, also, writeBehind, false);
+    Copied copied = run(source, out, maxBytes, sha256, also, writeBehind ? WRITE_BEHIND : 0, false);
     return new Result(copied.size(), sha256.digest());
   }
 
@@ -108,17 +115,17 @@ final class DigestingCopy {
    */
   static Copied resume(InputStream source, FileChannel out, long maxBytes, MessageDigest sha256, List<MessageDigest> also, boolean writeBehind)
       throws IOException {
-    return run(source, out, maxBytes, sha256, also, writeBehind, true);
+    return run(source, out, maxBytes, sha256, also, writeBehind ? RESUME_WRITE_BEHIND : 0, true);
   }
 
   private static Copied run(
-      InputStream in, FileChannel out, long maxBytes, MessageDigest sha256, List<MessageDigest> also, boolean writeBehind, boolean keepOnBreak)
+      InputStream in, FileChannel out, long maxBytes, MessageDigest sha256, List<MessageDigest> also, long writeBehind, boolean keepOnBreak)
       throws IOException {
     Source source = new Source(in);
     BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(RING);
     BlockingQueue<Chunk> written = new ArrayBlockingQueue<>(RING + 1);
     Future<Void> digest = HELPERS.submit(() -> hash(written, free, sha256, also));
-    Flusher flusher = writeBehind ? new Flusher(out) : null;
+    Flusher flusher = writeBehind > 0 ? new Flusher(out, writeBehind) : null;
     boolean done = false;
     try {
       int allocated = 0;
@@ -273,20 +280,22 @@ final class DigestingCopy {
   }
 
   /**
-   * Flushes a durable upload's file in the background every {@link #WRITE_BEHIND} bytes, one flush at a
+   * Flushes a durable upload's file in the background every {@code step} bytes, one flush at a
    * time, so the disk writes while the network still delivers.
    */
   private static final class Flusher {
     private final FileChannel out;
+    private final long step;
     private long flushedUpTo;
     private Future<?> running;
 
-    Flusher(FileChannel out) {
+    Flusher(FileChannel out, long step) {
       this.out = out;
+      this.step = step;
     }
 
     void wrote(long total) throws IOException {
-      if (total - flushedUpTo < WRITE_BEHIND || (running != null && !running.isDone())) {
+      if (total - flushedUpTo < step || (running != null && !running.isDone())) {
         return;
       }
       check();
