@@ -25,7 +25,7 @@ public final class Deployments {
    * suite's client classes and the test users they sign in as.
    */
   public static WebArchive withTestClients(Class<?>... more) {
-    return war().addClasses(Api.class, Api.Reply.class, Deployments.class, Users.class, Users.User.class, ItDirs.class)
+    return war().addClasses(Api.class, Api.Reply.class, Deployments.class, Users.class, Users.User.class, ItDirs.class, SystemProperties.class)
         .addClasses(more)
         .addAsResource("it-users.txt");
   }

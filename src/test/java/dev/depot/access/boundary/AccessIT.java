@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.depot.config.DepotSettings;
 import dev.depot.it.Api;
 import dev.depot.it.Deployments;
+import dev.depot.it.SystemProperties;
 import dev.depot.it.ItDirs;
 import dev.depot.it.Multipart;
 import dev.depot.it.RawHttp;
@@ -37,9 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -76,12 +75,11 @@ class AccessIT {
   @ArquillianResource URL base;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final Map<String, String> saved = new HashMap<>();
+  private final SystemProperties properties = new SystemProperties();
   private Api writer;
 
   private void set(String key, String value) {
-    saved.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
+    properties.set(key, value);
   }
 
   @BeforeEach
@@ -92,13 +90,7 @@ class AccessIT {
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    properties.restore();
   }
 
   private Api as(String user) {

@@ -11,6 +11,7 @@ import dev.depot.access.entity.AuditRecord;
 import dev.depot.config.DepotSettings;
 import dev.depot.it.Api;
 import dev.depot.it.Deployments;
+import dev.depot.it.SystemProperties;
 import dev.depot.it.Multipart;
 import dev.depot.it.Users;
 import jakarta.inject.Inject;
@@ -27,10 +28,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -62,7 +61,7 @@ class AuditIT {
   @ArquillianResource URL base;
 
   private final String run = "audit-" + UUID.randomUUID().toString().substring(0, 8);
-  private final Map<String, String> saved = new HashMap<>();
+  private final SystemProperties properties = new SystemProperties();
   private Api writer;
   private Api admin;
   private Instant start;
@@ -76,18 +75,11 @@ class AuditIT {
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    properties.restore();
   }
 
   private void set(String key, String value) {
-    saved.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
+    properties.set(key, value);
   }
 
   // ---------------------------------------------------------------- what is recorded

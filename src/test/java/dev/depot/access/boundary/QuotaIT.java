@@ -11,6 +11,7 @@ import dev.depot.config.DepotSettings;
 import dev.depot.files.control.QuotaAdmission;
 import dev.depot.it.Api;
 import dev.depot.it.Deployments;
+import dev.depot.it.SystemProperties;
 import dev.depot.it.ItDirs;
 import dev.depot.it.Multipart;
 import dev.depot.it.RandomBytes;
@@ -30,9 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -70,12 +69,11 @@ class QuotaIT {
   @ArquillianResource URL base;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final Map<String, String> saved = new HashMap<>();
+  private final SystemProperties properties = new SystemProperties();
   private Api writer;
 
   private void set(String key, String value) {
-    saved.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
+    properties.set(key, value);
   }
 
   @BeforeEach
@@ -86,13 +84,7 @@ class QuotaIT {
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    properties.restore();
   }
 
   @Test

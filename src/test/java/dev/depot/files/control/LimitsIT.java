@@ -10,6 +10,7 @@ import dev.depot.config.DepotSettings;
 import dev.depot.it.Api;
 import dev.depot.it.Users;
 import dev.depot.it.Deployments;
+import dev.depot.it.SystemProperties;
 import dev.depot.it.Digests;
 import dev.depot.it.ItDirs;
 import dev.depot.it.Multipart;
@@ -32,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +67,7 @@ class LimitsIT {
   @Inject SpaceAdmission admission;
 
   private final String prefix = "limits-" + UUID.randomUUID();
-  private final Map<String, String> saved = new HashMap<>();
+  private final SystemProperties properties = new SystemProperties();
   private Path work;
 
   @BeforeEach
@@ -77,18 +77,11 @@ class LimitsIT {
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    properties.restore();
   }
 
   private void set(String key, String value) {
-    saved.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
+    properties.set(key, value);
   }
 
   /** Runs curl, returns {status, body}. */

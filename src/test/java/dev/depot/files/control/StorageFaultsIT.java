@@ -12,6 +12,7 @@ import dev.depot.storage.entity.StoredFile;
 import dev.depot.it.Api;
 import dev.depot.it.Users;
 import dev.depot.it.Deployments;
+import dev.depot.it.SystemProperties;
 import dev.depot.it.Digests;
 import dev.depot.it.ItDirs;
 import dev.depot.it.Multipart;
@@ -66,22 +67,15 @@ class StorageFaultsIT {
   @ArquillianResource URL base;
 
   private final String prefix = "faults-" + UUID.randomUUID();
-  private final Map<String, String> saved = new HashMap<>();
+  private final SystemProperties properties = new SystemProperties();
 
   private void set(String key, String value) {
-    saved.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
+    properties.set(key, value);
   }
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    properties.restore();
   }
 
   private Path smallDisk() throws IOException {

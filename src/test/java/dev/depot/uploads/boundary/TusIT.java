@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.depot.config.DepotSettings;
 import dev.depot.it.Api;
 import dev.depot.it.Deployments;
+import dev.depot.it.SystemProperties;
 import dev.depot.it.RandomBytes;
 import dev.depot.it.RawHttp;
 import dev.depot.it.Users;
@@ -22,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -56,22 +55,15 @@ class TusIT {
   @Inject DepotSettings settings;
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final Map<String, String> saved = new HashMap<>();
+  private final SystemProperties properties = new SystemProperties();
 
   private void set(String key, String value) {
-    saved.putIfAbsent(key, System.getProperty(key));
-    System.setProperty(key, value);
+    properties.set(key, value);
   }
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    properties.restore();
   }
 
   @Test
