@@ -53,12 +53,28 @@ case "$action" in
     # Wake the web container now: Payara Server starts it lazily, on the first request, and when that first
     # request was the suite's deployment (minutes later, after the Micro suite), the HTTP listener once
     # came up without its web container ("GrizzlyProxy is NULL") and closed every connection on 20080.
+    # That wake is not always enough: in one run of 2026-12-02 the listener never answered in 120 s and the
+    # deployment then met "GrizzlyProxy is NULL" again. So: wait up to 60 s; if it still does not answer,
+    # restart the domain once and wait again; if it still does not, stop here with the log rather than
+    # let every test fail on a closed connection.
     http_port=$((PORTBASE + 80))
-    for _ in $(seq 1 120); do
-      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/" || true)
-      [ "$code" != "000" ] && break
-      sleep 1
-    done
+    answers() {
+      for _ in $(seq 1 "$1"); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/" || true)
+        [ "$code" != "000" ] && return 0
+        sleep 1
+      done
+      return 1
+    }
+    if ! answers 60; then
+      echo "payara-server: HTTP listener on $http_port does not answer; restarting the domain once"
+      "$asadmin" restart-domain "$DOMAIN" >>"$IT_DIR/start-domain.log" 2>&1 || true
+      if ! answers 120; then
+        echo "payara-server: HTTP listener on $http_port still does not answer" >&2
+        tail -50 "$domains/$DOMAIN/logs/server.log" >&2 || true
+        exit 1
+      fi
+    fi
     echo "payara-server: HTTP listener on $http_port answers ($code)"
     # The suite's realm users, in the domain's file realm, as an admin would create them.
     bash "$(dirname "$0")/it-users.sh" asadmin "$asadmin" "$ADMIN_PORT" "$IT_DIR/users"

@@ -10,9 +10,11 @@ import dev.depot.it.Health;
 import dev.depot.it.RandomBytes;
 import dev.depot.storage.control.ListingPlanServerIT;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -79,6 +81,7 @@ class PostgresqlServerIT {
       assertTrue(applied.contains("4 V4__written_by.sql"), applied.toString());
       assertTrue(applied.contains("5 V5__audit.sql"), applied.toString());
       assertTrue(applied.contains("6 V6__quota.sql"), applied.toString());
+      assertTrue(applied.contains("7 V7__resumable_upload.sql"), applied.toString());
     }
     try (Connection db = postgresql();
         PreparedStatement query = db.prepareStatement("SELECT collation_name FROM information_schema.columns"
@@ -117,6 +120,60 @@ class PostgresqlServerIT {
       try (ResultSet row = query.executeQuery()) {
         assertTrue(row.next(), "row of " + prefix + "/s.bin");
         assertEquals(Digests.sha256(stream), row.getString("sha256"));
+      }
+    }
+  }
+
+  /**
+   * Issue 14 on PostgreSQL through EclipseLink: a tus upload is a row whose offset moves with each
+   * PATCH (a locked read and a versioned update), and which says complete, with the file's SHA-256, once
+   * the last PATCH published the file.
+   */
+  @Test
+  void aResumableUploadIsARowWhoseOffsetMovesWithEachPatch() throws SQLException {
+    Api api = new Api(base);
+    byte[] data = RandomBytes.of(43, 200_000);
+    String metadata = "filename " + java.util.Base64.getEncoder().encodeToString("tus.bin".getBytes(StandardCharsets.UTF_8))
+        + ",dir " + java.util.Base64.getEncoder().encodeToString(prefix.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> created = api.exchange(HttpRequest.newBuilder(api.uri("uploads")).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", String.valueOf(data.length)).header("Upload-Metadata", metadata)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+    URI upload = URI.create(created.headers().firstValue("Location").orElseThrow());
+    String id = upload.getPath().substring(upload.getPath().lastIndexOf('/') + 1);
+    assertEquals(List.of("0", "active", "it-writer"), uploadRow(id));
+
+    assertEquals(204, patch(api, upload, 0, Arrays.copyOfRange(data, 0, 80_000)));
+    assertEquals(List.of("80000", "active", "it-writer"), uploadRow(id));
+    assertEquals(204, patch(api, upload, 80_000, Arrays.copyOfRange(data, 80_000, data.length)));
+
+    assertEquals(List.of("200000", "complete", "it-writer"), uploadRow(id));
+    try (Connection db = postgresql();
+        PreparedStatement query = db.prepareStatement("SELECT u.sha256, f.sha256 FROM resumable_upload u JOIN stored_file f"
+            + " ON f.path = u.target_path WHERE u.id = ?")) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        assertTrue(row.next(), "the upload's row and its stored file's");
+        assertEquals(Digests.sha256(data), row.getString(1));
+        assertEquals(Digests.sha256(data), row.getString(2));
+      }
+    }
+  }
+
+  private static int patch(Api api, URI upload, long offset, byte[] chunk) {
+    return api.exchange(HttpRequest.newBuilder(upload).header("Tus-Resumable", "1.0.0").header("Upload-Offset", String.valueOf(offset))
+        .header("Content-Type", "application/offset+octet-stream").method("PATCH", HttpRequest.BodyPublishers.ofByteArray(chunk)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** The upload row's offset, state and owner. */
+  private static List<String> uploadRow(String id) throws SQLException {
+    try (Connection db = postgresql();
+        PreparedStatement query = db.prepareStatement("SELECT upload_offset, state, owner FROM resumable_upload WHERE id = ?")) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        assertTrue(row.next(), "row of upload " + id);
+        return List.of(String.valueOf(row.getLong(1)), row.getString(2), row.getString(3));
       }
     }
   }

@@ -299,6 +299,28 @@ class TusIT {
   }
 
   @Test
+  void pagesOnAnAllowedOriginGetThePreflightAndTheTusHeadersExposed() {
+    set(DepotSettings.ALLOWED_ORIGINS, "https://app.example");
+    HttpResponse<String> preflight = api().anonymous().exchange(HttpRequest.newBuilder(api().uri("uploads"))
+        .header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization, tus-resumable, upload-length, upload-metadata")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, preflight.statusCode(), preflight.body());
+    assertEquals("https://app.example", header(preflight, "Access-Control-Allow-Origin"));
+    assertTrue(header(preflight, "Access-Control-Allow-Methods").contains("PATCH"));
+    assertTrue(header(preflight, "Access-Control-Allow-Headers").contains("Upload-Metadata"));
+
+    URI upload = create(10, "filename " + b64("cors-" + run + ".bin"));
+    HttpResponse<String> head = send(request(upload).header("Origin", "https://app.example").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals("https://app.example", header(head, "Access-Control-Allow-Origin"));
+    for (String exposed : new String[] {"Upload-Offset", "Upload-Length", "Location", "Tus-Resumable", "Upload-Expires"}) {
+      assertTrue(header(head, "Access-Control-Expose-Headers").contains(exposed), exposed);
+    }
+    HttpResponse<String> other = send(request(upload).header("Origin", "https://evil.example").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals(null, header(other, "Access-Control-Allow-Origin"), "another site's page learns nothing");
+  }
+
+  @Test
   void deferredLengthIsDeclaredByTheLastPatch() {
     byte[] data = RandomBytes.of(9, 300_000);
     HttpResponse<String> created = send(request("uploads").header("Upload-Defer-Length", "1")

@@ -309,6 +309,31 @@ class ResumableUploadsTest {
   }
 
   @Test
+  void freeSpaceIsReservedAtCreationAndReleasedAtTheEnd() {
+    ResumableUpload upload = cut.create(creation(5_000L, "filename", "space.bin"));
+    assertEquals(5_000, cut.space.reserved(), "the whole length is held from creation on");
+    cut.append(upload.getId(), 0, null, slice(bytes(5_000, 12), 0, 2_000), null);
+    assertEquals(3_000, cut.space.reserved(), "what arrived is on disk, no longer reserved");
+
+    cut.terminate(upload.getId());
+    assertEquals(0, cut.space.reserved());
+
+    ResumableUpload done = cut.create(creation(10L, "filename", "space2.bin"));
+    cut.append(done.getId(), 0, null, slice(bytes(10, 13), 0, 10), null);
+    assertEquals(0, cut.space.reserved(), "released at completion");
+  }
+
+  @Test
+  void anUploadThatDoesNotFitIsRefusedAtCreationWithNothingMade() {
+    settings.minFreeSpace = Long.MAX_VALUE / 4;
+
+    assertProblem(Problem.INSUFFICIENT_STORAGE, () -> cut.create(creation(10L, "filename", "full.bin")));
+
+    assertEquals(Map.of(), records.rows);
+    assertEquals(List.of(), partials().ids());
+  }
+
+  @Test
   void anEmptyUploadIsStoredAtCreation() throws IOException {
     ResumableUpload upload = cut.create(creation(0L, "filename", "empty.bin"));
 
