@@ -239,11 +239,6 @@ final class DigestingCopy {
     }
   }
 
-  /** Reads {@code source} into {@code buffer} (see {@link #fill(Source, byte[])}). */
-  static int fill(InputStream source, byte[] buffer) throws SourceFailure {
-    return fill(new Source(source), buffer);
-  }
-
   /**
    * Reads until the buffer is full or the stream ends; returns the bytes read (0 at the end). The
    * sources hand out far less than the buffer per read (a part stream a few KiB, the container's request

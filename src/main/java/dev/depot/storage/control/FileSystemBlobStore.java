@@ -430,7 +430,8 @@ public final class FileSystemBlobStore implements BlobStore {
     return new DepotException(Problem.STORAGE_FAILURE, "The server could not store the upload.", e);
   }
 
-  static MessageDigest sha256() {
+  /** A new SHA-256 digest (every Java platform has one). */
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -241,8 +241,13 @@ public final class PartialFiles {
     }
   }
 
+  /** Whether {@code id} is an upload id (what Depot makes): anything else names no upload. */
+  public static boolean isId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
   private Path file(String id) {
-    if (!ID.matcher(id).matches()) {
+    if (!isId(id)) {
       throw new IllegalArgumentException("not an upload id");
     }
     return dir.resolve(id + ".part");

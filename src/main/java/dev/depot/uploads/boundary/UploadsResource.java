@@ -161,8 +161,8 @@ public class UploadsResource {
     if (contentType == null || !isOffsetStream(contentType)) {
       throw new DepotException(Problem.UNSUPPORTED_MEDIA_TYPE, "A PATCH sends its bytes as " + OFFSET_OCTET_STREAM + ".");
     }
-    long at = number(UPLOAD_OFFSET, offset, true);
-    Long declared = length == null ? null : number(UPLOAD_LENGTH, length, true);
+    long at = number(UPLOAD_OFFSET, offset);
+    Long declared = length == null ? null : number(UPLOAD_LENGTH, length);
     UploadChecksum parsed = UploadChecksum.parse(checksum);
     ResumableUploads.Patched patched = uploads.append(id, at, declared, body, parsed);
     Response.ResponseBuilder answer = Response.noContent().header(UPLOAD_OFFSET, patched.upload().getOffset());
@@ -247,15 +247,12 @@ public class UploadsResource {
     if (length == null) {
       throw new DepotException(Problem.INVALID_PARAMETER, "Send Upload-Length, or Upload-Defer-Length: 1.");
     }
-    return number(UPLOAD_LENGTH, length, true);
+    return number(UPLOAD_LENGTH, length);
   }
 
-  private static long number(String header, String value, boolean required) {
+  private static long number(String header, String value) {
     if (value == null) {
-      if (required) {
-        throw new DepotException(Problem.INVALID_PARAMETER, header + " is required.");
-      }
-      return -1;
+      throw new DepotException(Problem.INVALID_PARAMETER, header + " is required.");
     }
     String v = value.strip();
     if (!v.matches("[0-9]{1,18}")) {

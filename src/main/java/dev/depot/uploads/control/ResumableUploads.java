@@ -115,12 +115,12 @@ public class ResumableUploads {
       close(state);
       throw e;
     }
-    state.digest = sha256();
+    state.digest = FileSystemBlobStore.sha256();
     state.digestOffset = 0;
     live.put(id, state);
     if (length != null && length == 0) {
       // the row as committed (the providers differ in whether the inserted object learns its version)
-      return complete(records.find(id).orElseThrow(), 0, store, partials, state, sha256()).upload();
+      return complete(records.find(id).orElseThrow(), 0, store, partials, state, FileSystemBlobStore.sha256()).upload();
     }
     return row;
   }
@@ -419,7 +419,7 @@ public class ResumableUploads {
 
   /** The upload {@code id} if it exists, has not expired and belongs to the caller; else 404 or 410. */
   private ResumableUpload owned(String id) {
-    Optional<ResumableUpload> found = isId(id) ? records.find(id) : Optional.empty();
+    Optional<ResumableUpload> found = PartialFiles.isId(id) ? records.find(id) : Optional.empty();
     Caller caller = access.caller();
     if (found.isEmpty() || !caller.authenticated() || !found.get().getOwner().equals(caller.actor())) {
       if (!caller.authenticated()) {
@@ -476,18 +476,6 @@ public class ResumableUploads {
     if (state.space != null) {
       state.space.close();
       state.space = null;
-    }
-  }
-
-  static boolean isId(String id) {
-    return id != null && id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
