@@ -6,6 +6,7 @@ import dev.depot.storage.control.StoragePaths;
 import dev.depot.problem.DepotException;
 import dev.depot.problem.Problem;
 
+import dev.depot.files.control.DirectoryListings;
 import dev.depot.files.control.Downloads;
 import dev.depot.files.control.Listings;
 import dev.depot.files.control.MultipartUploads;
@@ -49,6 +50,7 @@ public class FilesResource {
   @Inject MultipartUploads multipart;
   @Inject Downloads downloads;
   @Inject Listings listings;
+  @Inject DirectoryListings directoryListings;
   @Inject Removals removals;
   @Inject AccessPolicy access;
   @Context UriInfo uriInfo;
@@ -108,9 +110,20 @@ public class FilesResource {
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public FileListJson list(
-      @QueryParam("prefix") String prefix, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+  public Object list(
+      @QueryParam("prefix") String prefix,
+      @QueryParam("limit") String limit,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("delimiter") String delimiter) {
     access.requireSomewhere(Permission.READ); // and the listing holds only what the caller may read
+    if (delimiter != null) {
+      if (!delimiter.equals(DirectoryListings.DELIMITER)) {
+        throw new DepotException(Problem.INVALID_PARAMETER, "The only delimiter is \"/\".");
+      }
+      DirectoryListings.Page page = directoryListings.list(prefix, limit(limit), cursor);
+      return new DirectoryListJson(
+          page.directories(), page.files().stream().map(StoredFileJson::of).toList(), page.next().orElse(null));
+    }
     Listings.Page page = listings.list(prefix, limit(limit), cursor);
     return new FileListJson(page.items().stream().map(StoredFileJson::of).toList(), page.next().orElse(null));
   }

@@ -127,6 +127,24 @@ public class StoredFiles {
         .getResultList();
   }
 
+  /**
+   * Like {@link #page}, but from {@code from} inclusive instead of after a path: a directory listing
+   * skips everything below a directory {@code d/} by going on from {@link PrefixRange#of}{@code
+   * (d/).upper()}, a key that may itself be a stored path. {@code from} must start at or after {@code prefix}.
+   */
+  public List<StoredFile> pageFrom(String prefix, String from, int limit) {
+    PrefixRange range = PrefixRange.of(prefix);
+    TypedQuery<StoredFile> query = range.upper()
+        .map(upper -> em.createNamedQuery(StoredFile.PAGE, StoredFile.class).setParameter("upper", upper))
+        .orElseGet(() -> em.createNamedQuery(StoredFile.PAGE_TO_END, StoredFile.class));
+    return query
+        .setParameter("after", "")
+        .setParameter("lower", from.compareTo(range.lower()) > 0 ? from : range.lower())
+        .setParameter("pattern", likePrefix(prefix))
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
   /** Deletes the row of {@code path} in its own transaction; false if there was none. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean delete(String path) {

@@ -31,6 +31,15 @@ public class InMemoryStoredFiles extends StoredFiles {
   }
 
   @Override
+  public java.util.List<StoredFile> pageFrom(String prefix, String from, int limit) {
+    return rows.values().stream()
+        .filter(r -> r.getPath().startsWith(prefix) && r.getPath().compareTo(from) >= 0)
+        .sorted(java.util.Comparator.comparing(StoredFile::getPath))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public java.util.List<StoredFile> page(String prefix, String after, int limit) {
     return rows.values().stream()
         .filter(r -> r.getPath().startsWith(prefix) && r.getPath().compareTo(after) > 0)
