@@ -30,6 +30,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
 
   @Context UriInfo uriInfo;
+  @Context HttpHeaders requestHeaders;
+
+  /**
+   * What a script in a page sends (jQuery's convention; Depot's page sends it too): its 401 names no
+   * Basic scheme, because browsers answer a Basic challenge to a script's request with their own login
+   * dialog, over the page's own sign-in form.
+   */
+  static final String SCRIPTED = "X-Requested-With";
 
   @Override
   public Response toResponse(Throwable failure) {
@@ -37,7 +45,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       if (depot.problem().status() >= 500) {
         LOG.log(Level.WARNING, "Request failed: " + depot.problem().code(), depot);
       }
-      return problem(depot.problem(), depot.detail(), uriInfo).build();
+      return problem(depot.problem(), depot.detail(), uriInfo, scripted()).build();
     }
     if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
       // Routing and negotiation failures (404, 405, 415, …): the client's, described by the status.
@@ -64,6 +72,18 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
    * representation's length in {@code Content-Range}); everything else goes through {@link #toResponse}.
    */
   static Response.ResponseBuilder problem(Problem problem, String detail, UriInfo uriInfo) {
+    return problem(problem, detail, uriInfo, false);
+  }
+
+  private boolean scripted() {
+    try {
+      return requestHeaders != null && "XMLHttpRequest".equalsIgnoreCase(requestHeaders.getHeaderString(SCRIPTED));
+    } catch (IllegalStateException outsideRequest) {
+      return false;
+    }
+  }
+
+  private static Response.ResponseBuilder problem(Problem problem, String detail, UriInfo uriInfo, boolean scripted) {
     String instance = uriInfo != null ? uriInfo.getRequestUri().getRawPath() : null;
     Response.ResponseBuilder answer = Response.status(problem.status()).type(PROBLEM_JSON).entity(body(problem, detail, instance));
     if (problem == Problem.TOO_MANY_UPLOADS) {
@@ -72,7 +92,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (problem.status() == 401) {
       // RFC 9110 §11.6.1: a 401 names the schemes that would do. Bad bearer tokens say so (RFC 6750 §3).
-      answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"depot\", charset=\"UTF-8\"");
+      if (!scripted) {
+        answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"depot\", charset=\"UTF-8\"");
+      }
       answer.header(HttpHeaders.WWW_AUTHENTICATE, problem == Problem.INVALID_CREDENTIALS && detail != null && detail.startsWith("The bearer token")
           ? "Bearer realm=\"depot\", error=\"invalid_token\""
           : "Bearer realm=\"depot\"");
