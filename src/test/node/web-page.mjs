@@ -5,7 +5,8 @@
 //        --work DIR --dir D [--small F --medium F --big F] [--download NAME --delete NAME --keep NAME]
 // Scenarios: upload (three files, one cut off mid-way by a network drop), browse (a directory of
 // many files: pages, download, delete), keyboard (the same by keyboard alone, with axe scans),
-// refusals (client-side size limit, a create-only conflict, the multipart fallback).
+// controls (client-side size limit, a create-only conflict, cancel while the network fails, a folder,
+// the multipart fallback).
 // Prints one JSON line with what it saw; the Java test (WebPageIT) judges it against the server.
 import { chromium } from "playwright-core";
 import { readFileSync, mkdirSync } from "node:fs";
@@ -103,6 +104,9 @@ async function shot(page, name, viewport = DESKTOP) {
   if (viewport !== DESKTOP) {
     await page.setViewportSize(DESKTOP);
   }
+  // A full-page screenshot resizes the view and puts it back; a key pressed before the page has drawn
+  // again was seen not to open a file chooser. Two frames settle it.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
 async function signIn(page) {
@@ -184,20 +188,32 @@ async function upload(page, base, relayControl) {
   );
 
   // One file dropped, two picked with the file chooser; the 200 MiB one loses the network mid-way.
+  const before = relayControl.state.up;
   await dropFile(page, small, "text/plain");
   const chooser = nextChooser();
   await page.getByRole("button", { name: "Choose files" }).click();
   await (await chooser).setFiles([medium, big]);
   const bigPath = `${opts.dir}/${basename(big)}`;
-  const before = relayControl.state.up;
-  await page.waitForFunction(
-    (p) => {
-      const li = [...document.querySelectorAll("#queue li")].find((l) => l.dataset.path === p);
-      return li && li.querySelector("progress").value >= 30;
-    },
-    bigPath,
-    { timeout: 300_000, polling: 50 },
-  );
+  const reached = (percent) =>
+    page.waitForFunction(
+      ([p, n]) => {
+        const li = [...document.querySelectorAll("#queue li")].find((l) => l.dataset.path === p);
+        return li && li.querySelector("progress").value >= n;
+      },
+      [bigPath, percent],
+      { timeout: 300_000, polling: 20 },
+    );
+  // Pause holds the upload where it is; Resume goes on from there.
+  await reached(5);
+  await page.getByRole("button", { name: `Pause ${bigPath}`, exact: true }).click();
+  await waitForState(page, bigPath, ["paused"], 10_000);
+  const pausedAt = await item(page, bigPath).locator("progress").evaluate((p) => p.value);
+  await new Promise((r) => setTimeout(r, 1500));
+  result.pausedAt = pausedAt;
+  result.pauseHeld = (await item(page, bigPath).locator("progress").evaluate((p) => p.value)) === pausedAt;
+  await shot(page, "paused");
+  await page.getByRole("button", { name: `Resume ${bigPath}`, exact: true }).click();
+  await reached(Math.max(30, pausedAt + 10));
   result.cutAtPercent = await item(page, bigPath).locator("progress").evaluate((p) => p.value);
   await shot(page, "uploading");
   relayControl.cut();
@@ -342,7 +358,7 @@ async function keyboard(page, base) {
   await shot(page, "after-delete", PHONE);
 }
 
-async function refusals(page, base) {
+async function controls(page, base) {
   const small = opts.small;
   const name = basename(small);
   // 1. The server says (through a routed OPTIONS) that it takes at most 4 KiB: the page refuses the
@@ -371,7 +387,38 @@ async function refusals(page, base) {
   await shot(page, "refused");
   await scan(page, "refused");
 
-  // 3. No tus endpoint (OPTIONS 404): the page sends plain multipart, without pause.
+  // 3. Cancel while every PATCH fails on the network: the upload stays cancelled (no retry brings it
+  //    back) and the page ends it on the server (tus DELETE).
+  await page.locator("#create-only").uncheck();
+  await page.locator("#target-dir").fill(`${opts.dir}/cancelled`);
+  await page.route(/\/api\/uploads\/[^/?]+$/, (route) =>
+    route.request().method() === "PATCH" ? route.abort("connectionreset") : route.continue(),
+  );
+  const deletes = [];
+  page.on("response", (r) => {
+    if (r.request().method() === "DELETE" && r.url().includes("/api/uploads/")) {
+      deletes.push(r.status());
+    }
+  });
+  await page.locator("#file-input").setInputFiles([small]);
+  const cancelled = `${opts.dir}/cancelled/${name}`;
+  await waitForState(page, cancelled, ["retrying"], 30_000);
+  await page.getByRole("button", { name: `Cancel ${cancelled}`, exact: true }).click();
+  await new Promise((r) => setTimeout(r, 4000));
+  result.stateAfterCancel = await item(page, cancelled).getAttribute("data-state");
+  result.cancelDeletes = deletes;
+  await page.unrouteAll();
+
+  // 4. A folder keeps its inner paths.
+  await page.locator("#target-dir").fill(`${opts.dir}/folders`);
+  await page.locator("#folder-input").setInputFiles(opts.folder);
+  const folder = basename(opts.folder);
+  for (const inner of [`${folder}/a.txt`, `${folder}/sub/b.txt`]) {
+    await waitForState(page, `${opts.dir}/folders/${inner}`, ["done"], 60_000);
+  }
+  result.folderDone = true;
+
+  // 5. No tus endpoint (OPTIONS 404): the page sends plain multipart, without pause.
   await page.route(/\/api\/uploads$/, async (route) => {
     if (route.request().method() === "OPTIONS") {
       await route.fulfill({ status: 404, contentType: "application/problem+json", body: '{"status":404,"title":"Not Found"}' });
@@ -404,8 +451,14 @@ const page = await context.newPage();
 // is added, asynchronously, so a listener added right before a key press can miss the dialog.
 const chooserWaiters = [];
 page.on("filechooser", (chooser) => chooserWaiters.shift()?.(chooser));
-function nextChooser() {
-  return new Promise((resolve) => chooserWaiters.push(resolve));
+function nextChooser(timeout = 30_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no file chooser opened within ${timeout} ms`)), timeout);
+    chooserWaiters.push((chooser) => {
+      clearTimeout(timer);
+      resolve(chooser);
+    });
+  });
 }
 // Uncaught exceptions of the page's scripts: a bug whatever the scenario. (Console messages about
 // failed requests are expected: the 401 of the session check, resets during a cut, refusals.)
@@ -418,8 +471,8 @@ try {
     await browse(page, base);
   } else if (scenario === "keyboard") {
     await keyboard(page, base);
-  } else if (scenario === "refusals") {
-    await refusals(page, base);
+  } else if (scenario === "controls") {
+    await controls(page, base);
   } else {
     throw new Error(`unknown scenario ${scenario}`);
   }

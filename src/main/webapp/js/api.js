@@ -12,6 +12,20 @@ export class ApiError extends Error {
 }
 
 const session = { csrf: null, name: null };
+let onSessionEnded = () => {};
+
+/** What to do when a signed-in page gets a 401: its session ended (idle timeout, restart, sign-out elsewhere). */
+export function whenSessionEnds(handler) {
+  onSessionEnded = handler;
+}
+
+export function sessionEnded() {
+  if (session.name) {
+    session.csrf = null;
+    session.name = null;
+    onSessionEnded();
+  }
+}
 
 export function signedInAs() {
   return session.name;
@@ -60,6 +74,9 @@ export async function call(method, path, { json, expect = [200], extraHeaders = 
   }
   const response = await fetch(apiUrl(path), init);
   if (!expect.includes(response.status)) {
+    if (response.status === 401 && path !== "session") {
+      sessionEnded();
+    }
     throw await problemOf(response);
   }
   return response;

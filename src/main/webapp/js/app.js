@@ -13,8 +13,18 @@ function announce(message) {
   requestAnimationFrame(() => (notice.textContent = message));
 }
 
+// A session that ends while the page is open (idle timeout, server restart): the sign-in form comes
+// back above the page, which keeps its uploads; Retry after signing in goes on where they stopped.
+api.whenSessionEnds(() => {
+  $("sign-in").hidden = false;
+  $("who").hidden = true;
+  $("sign-in-error").textContent = "Your session has ended. Sign in again to go on.";
+  $("username").focus();
+});
+
 let uploads;
 let browser;
+let reloadTimer;
 let targetFollowsBrowsing = true;
 
 async function start() {
@@ -52,7 +62,9 @@ async function showApp(me) {
       onStored: (item) => {
         const dir = browser.dir;
         if (item.dir === dir || item.dir.startsWith(dir ? `${dir}/` : "")) {
-          browser.load();
+          // Once for a burst of small files, not once a file.
+          clearTimeout(reloadTimer);
+          reloadTimer = setTimeout(() => browser.load(), 250);
         }
       },
     });
@@ -132,6 +144,12 @@ $("sign-out").addEventListener("click", async () => {
     await api.signOut();
   } catch (e) {
     announce(e.message);
+  }
+  // Resumable uploads' fingerprints name the user and paths: not left behind for the next person.
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith("tus::depot|")) {
+      localStorage.removeItem(key);
+    }
   }
   location.hash = "";
   location.reload();

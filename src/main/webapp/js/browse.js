@@ -22,7 +22,11 @@ export class Browser {
     byId("copy-curl").addEventListener("click", () => copy(byId("detail-curl").value, this.announce));
     byId("copy-share").addEventListener("click", () => copy(byId("share-url").value, this.announce));
     byId("share").addEventListener("click", () => this.share());
-    window.addEventListener("hashchange", () => this.open(dirFromHash()));
+    this.ticket = 0;
+    window.addEventListener("hashchange", async () => {
+      await this.open(dirFromHash());
+      byId("browse-title").focus(); // the link that was followed is gone
+    });
   }
 
   start() {
@@ -54,6 +58,7 @@ export class Browser {
 
   /** Shows the current page of the current directory again (after an upload or a delete, too). */
   async load() {
+    const ticket = ++this.ticket; // only the latest request renders (a slow answer for another directory is dropped)
     const cursor = this.cursors[this.cursors.length - 1];
     const query = new URLSearchParams({ prefix: this.dir ? `${this.dir}/` : "", delimiter: "/", limit: String(PAGE_SIZE) });
     if (cursor) {
@@ -63,11 +68,19 @@ export class Browser {
     try {
       page = await (await call("GET", `files?${query}`)).json();
     } catch (e) {
+      if (ticket !== this.ticket) {
+        return;
+      }
       if (e instanceof ApiError && e.code === "INVALID_PARAMETER" && cursor) {
         this.cursors = [null]; // a cursor from before a restart: start the directory again
         return this.load();
       }
+      this.entries.replaceChildren();
+      this.next = null;
       this.announce(e.message);
+      return;
+    }
+    if (ticket !== this.ticket) {
       return;
     }
     this.next = page.next;
@@ -100,10 +113,21 @@ export class Browser {
         ),
       );
     }
+    // A re-render (after an upload into this directory, say) keeps the keyboard where it was.
+    const focused = this.entries.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") : null;
     this.entries.replaceChildren(...rows);
-    byId("empty").hidden = rows.length > 0 || this.cursors.length > 1;
-    byId("prev-page").disabled = this.cursors.length <= 1;
-    byId("next-page").disabled = !this.next;
+    if (focused) {
+      const again = [...this.entries.querySelectorAll("[aria-label]")].find((e) => e.getAttribute("aria-label") === focused);
+      (again ?? byId("browse-title")).focus();
+    }
+    byId("empty").hidden = rows.length > 0 || this.cursors.length > 1 || Boolean(this.next);
+    for (const [id, disabled] of [["prev-page", this.cursors.length <= 1], ["next-page", !this.next]]) {
+      const b = byId(id);
+      if (disabled && document.activeElement === b) {
+        byId("browse-title").focus(); // a disabled button drops focus to the page's start
+      }
+      b.disabled = disabled;
+    }
     byId("page-info").textContent = `Page ${this.cursors.length}`;
     byId("listing-caption").textContent = `Files in ${this.dir ? this.dir + "/" : "the top directory"}, page ${this.cursors.length}`;
   }

@@ -1,15 +1,16 @@
 // The upload queue: each file is a tus upload (tus-js-client) that can be paused, resumed and cancelled,
 // retries by itself after a network drop and continues from the offset the server kept; when the
 // server offers no tus endpoint, a plain multipart POST (or a create-only PUT) without pause or resume.
-import { apiUrl, fileUrl, headers, problemOf, signedInAs, ApiError } from "./api.js";
+import { apiUrl, fileUrl, headers, problemOf, signedInAs, sessionEnded, ApiError } from "./api.js";
 import * as fmt from "./format.js";
 
 // Waits before each retry of a broken upload. A retry that gets further starts this list again
 // (tus-js-client resets its attempt count on progress), so a flaky link never gives up while it moves.
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 15000, 30000, 30000, 60000, 60000, 60000, 60000];
-// Statuses worth retrying: no answer at all (0: the network), conflicts the next HEAD resolves (409
-// offset, 423 another writer still holds it) and passing server trouble. A 4xx is the request's fault.
-const RETRYABLE = new Set([0, 408, 409, 423, 429, 500, 502, 503, 504]);
+// Statuses worth retrying: no answer at all (0: the network), conflicts the next HEAD resolves (423:
+// the server still holds the broken request; 409 only for a wrong offset, not for a path that is a
+// directory) and passing server trouble. Any other 4xx is the request's fault.
+const RETRYABLE = new Set([0, 408, 423, 429, 500, 502, 503, 504]);
 const PARALLEL = 3;
 
 export class Uploads {
@@ -22,7 +23,13 @@ export class Uploads {
     this.transport = "multipart";
     this.maxSize = null;
     // Back online: every upload that gave up on the network goes on by itself.
-    window.addEventListener("online", () => this.items.filter((i) => i.state === "error" && i.network).forEach((i) => this.resume(i)));
+    window.addEventListener("online", () =>
+      this.items.filter((i) => i.state === "error" && i.network).forEach((i) => {
+        i.network = false;
+        this.setState(i, "waiting", "Waiting");
+        this.pump();
+      }),
+    );
   }
 
   /** Asks the server what it offers: tus and its largest upload, else the multipart fallback. */
@@ -71,6 +78,16 @@ export class Uploads {
     const running = this.items.filter((i) => i.state === "uploading" || i.state === "retrying").length;
     const next = this.items.filter((i) => i.state === "waiting").slice(0, Math.max(0, PARALLEL - running));
     for (const item of next) {
+      if (item.upload) {
+        this.setState(item, "uploading", "Resuming…");
+        if (!item.upload.url && item.url) {
+          // tus-js-client forgets the upload's URL when a HEAD is refused (a 401 after the session
+          // ended): put it back, so that the upload goes on instead of starting over.
+          item.upload.url = item.url;
+        }
+        item.upload.start();
+        continue;
+      }
       this.setState(item, "uploading", "Starting…");
       (this.transport === "tus" ? this.startTus(item) : this.startPlain(item)).catch((e) => this.fail(item, e.message));
     }
@@ -91,7 +108,15 @@ export class Uploads {
       endpoint: apiUrl("uploads"),
       retryDelays: RETRY_DELAYS,
       metadata,
-      headers: headers(true),
+      // The current session's CSRF token on every request, also after signing in again mid-upload.
+      onBeforeRequest: (request) => {
+        for (const [name, value] of Object.entries(headers(true))) {
+          request.setHeader(name, value);
+        }
+      },
+      onUploadUrlAvailable: () => {
+        item.url = item.upload.url;
+      },
       // The default fingerprint is the file alone: the same file sent to another directory would
       // resume the first upload and land at its path. Depot's names the target and the user too.
       fingerprint: (file) =>
@@ -99,9 +124,15 @@ export class Uploads {
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => this.progress(item, sent, total),
       onShouldRetry: (error) => {
-        const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
-        const retry = RETRYABLE.has(status);
-        if (retry) {
+        if (item.state === "paused") {
+          return false;
+        }
+        const response = error.originalResponse;
+        const status = response ? response.getStatus() : 0;
+        const retry = RETRYABLE.has(status) || (status === 409 && problemCode(response) === "UPLOAD_OFFSET_MISMATCH");
+        // A cancel's DELETE is retried too (423 while the server still holds the broken request),
+        // without showing the cancelled upload as running again.
+        if (retry && (item.state === "uploading" || item.state === "retrying")) {
           this.setState(item, "retrying", "Connection lost: retrying from the last byte the server kept…");
         }
         return retry;
@@ -121,9 +152,18 @@ export class Uploads {
       return;
     }
     const response = error.originalResponse;
+    if (!response && !error.originalRequest) {
+      this.fail(item, error.message || "The upload failed in the browser.");
+      return;
+    }
     if (!response) {
       item.network = true;
       this.fail(item, "The network is down: the upload goes on by itself when it is back, or choose Resume.");
+      return;
+    }
+    if (response.getStatus() === 401) {
+      sessionEnded();
+      this.fail(item, "Your session ended. Sign in again, then choose Retry: the upload goes on where it stopped.");
       return;
     }
     let detail = null;
@@ -158,6 +198,9 @@ export class Uploads {
       xhr.upload.onprogress = (e) => this.progress(item, Math.min(e.loaded, item.file.size), item.file.size);
       xhr.onload = async () => {
         const response = new Response(xhr.responseText, { status: xhr.status, headers: { "Content-Type": "application/json" } });
+        if (xhr.status === 401) {
+          sessionEnded();
+        }
         if (xhr.status === 200 || xhr.status === 201) {
           const json = await response.json();
           this.done(item, json.sha256 ?? json.files?.[0]?.sha256 ?? null);
@@ -179,6 +222,7 @@ export class Uploads {
     if (item.upload && (item.state === "uploading" || item.state === "retrying")) {
       this.setState(item, "paused", "Paused");
       item.upload.abort();
+      item.ui.resume.focus(); // the Pause button just hid itself
       this.pump();
     }
   }
@@ -187,12 +231,12 @@ export class Uploads {
     if (item.state === "paused" || item.state === "error") {
       item.network = false;
       item.samples = [];
-      if (item.upload) {
-        this.setState(item, "uploading", "Resuming…");
-        item.upload.start();
+      this.setState(item, "waiting", "Waiting");
+      this.pump();
+      if (!item.ui.pause.hidden) {
+        item.ui.pause.focus(); // the Resume button just hid itself
       } else {
-        this.setState(item, "waiting", "Waiting");
-        this.pump();
+        item.ui.li.focus();
       }
     }
   }
@@ -200,12 +244,15 @@ export class Uploads {
   async cancel(item) {
     const wasRunning = item.state !== "done";
     this.setState(item, "cancelled", "Cancelled");
-    if (item.upload && wasRunning) {
-      // abort(true) also ends the upload on the server (tus termination), freeing its space.
-      await item.upload.abort(true).catch(() => {});
-    }
+    item.ui.li.focus(); // the Cancel button just hid itself
     item.xhr?.abort();
     this.pump();
+    if (item.upload && wasRunning) {
+      // abort(true) also ends the upload on the server (tus termination), freeing its space; it is
+      // retried while the server still holds the broken request (423).
+      await item.upload.abort(true).catch(() => {});
+      this.setState(item, "cancelled", "Cancelled");
+    }
   }
 
   progress(item, sent, total) {
@@ -244,9 +291,8 @@ export class Uploads {
   }
 
   fail(item, message, state = "error") {
-    item.ui.error.textContent = message;
+    item.ui.error.textContent = message; // announced by the item's role=alert
     this.setState(item, state, state === "refused" ? "Refused" : "Failed");
-    this.announce(`${item.path}: ${message}`);
     this.pump();
   }
 
@@ -267,7 +313,7 @@ export class Uploads {
   }
 
   render(item) {
-    const li = el("li", { class: "item" });
+    const li = el("li", { class: "item", tabindex: "-1" });
     li.dataset.path = item.path;
     const name = el("div", { class: "item-name" }, item.path);
     const bar = el("progress", { max: "100", value: "0", "aria-label": `Upload of ${item.path}` });
@@ -323,6 +369,14 @@ async function walk(entry, prefix, out) {
 
 export function clean(dir) {
   return (dir || "").split("/").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function problemCode(response) {
+  try {
+    return JSON.parse(response.getBody()).code;
+  } catch {
+    return null;
+  }
 }
 
 function shaFromEtag(etag) {

@@ -28,7 +28,7 @@ public class PageHeaders extends HttpFilter {
 
   private static final long serialVersionUID = 1L;
 
-  /** The page's policy; {@code img-src data:} is for the CSS's inline SVG icons only. */
+  /** The page's policy; {@code img-src data:} is for its empty icon ({@code <link rel=icon href="data:,">}) only. */
   static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
       + " connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
@@ -45,8 +45,13 @@ public class PageHeaders extends HttpFilter {
     chain.doFilter(request, response);
   }
 
+  /**
+   * Whether the container maps the request to the API (the JAX-RS servlet at {@code /api/*}), by the
+   * mapping it made rather than the raw URI, so that no spelling of a page's URL ({@code
+   * /api/..;/index.html}) gets the page without its headers.
+   */
   static boolean isApi(HttpServletRequest request) {
-    String inApp = request.getRequestURI().substring(request.getContextPath().length());
-    return inApp.startsWith("/api/") || inApp.equals("/api");
+    String servletPath = request.getServletPath();
+    return servletPath.equals("/api") || servletPath.startsWith("/api/");
   }
 }

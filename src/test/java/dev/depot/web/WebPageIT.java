@@ -59,8 +59,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>A directory of 1,000 files paged through (50 a page), a download compared byte for byte, a
  *       delete confirmed (and one cancelled).
  *   <li>Upload, details and delete by keyboard alone, with visible focus.
- *   <li>Refusals: a file over the server's limit is refused by the page itself, a create-only
- *       conflict shows the server's problem detail, and without tus the page falls back to multipart.
+ *   <li>Pause holds a running upload and Resume goes on; Cancel while every PATCH fails leaves it
+ *       cancelled and ended on the server; a folder keeps its inner paths; a file over the server's
+ *       limit is refused by the page itself; a create-only conflict shows the server's problem detail;
+ *       without tus the page falls back to multipart. A name with {@code #}, {@code %}, a space and
+ *       a non-ASCII letter goes through upload, listing, details and download links.
  *   <li>axe-core on every state: no serious or critical violation. Screenshots of each state, desktop
  *       and phone, under target/web-page-screenshots/.
  * </ul>
@@ -94,7 +97,7 @@ class WebPageIT {
       JsonObject page = api.send(HttpRequest.newBuilder(api.uri("files?limit=1000&prefix=" + run + "/"
           + (cursor == null ? "" : "&cursor=" + cursor))).build()).json();
       for (JsonValue item : page.getJsonArray("items")) {
-        api.send(api.file(item.asJsonObject().getString("path")).DELETE().build());
+        api.send(api.file(encoded(item.asJsonObject().getString("path"))).DELETE().build());
       }
       cursor = page.isNull("next") ? null : page.getString("next");
     } while (cursor != null);
@@ -140,7 +143,7 @@ class WebPageIT {
 
   @Test
   void uploadsThreeFilesIncluding200MibAndResumesAfterTheNetworkIsCut() throws Exception {
-    Path small = source("notes.txt", 10 * 1024, 151);
+    Path small = source("notes #1 ü%.txt", 10 * 1024, 151); // a name that must be encoded everywhere
     Path medium = source("medium.bin", 5 * MIB, 152);
     Path big = source("big.bin", 200 * MIB, 153);
 
@@ -163,9 +166,12 @@ class WebPageIT {
       assertEquals(HexFormat.of().formatHex(sha), details.getString("sha256"), "the page shows the source's SHA-256");
       assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(sha) + ":", details.getString("reprDigest"));
       assertEquals(Users.WRITER, details.getString("createdBy"));
-      assertTrue(details.getString("curl").contains("/depot/api/files/" + path), details.getString("curl"));
-      assertEquals(HexFormat.of().formatHex(sha), api.send(HttpRequest.newBuilder(api.uri("metadata/" + path)).build()).json().getString("sha256"));
+      assertTrue(details.getString("curl").contains("/depot/api/files/" + encoded(path)), details.getString("curl"));
+      assertEquals(HexFormat.of().formatHex(sha), api.send(HttpRequest.newBuilder(api.uri("metadata/" + encoded(path))).build()).json().getString("sha256"));
     }
+
+    // Pause held the upload still; Resume went on from there.
+    assertTrue(result.getBoolean("pauseHeld"), "no progress while paused at " + result.getInt("pausedAt") + "%");
 
     // The cut hit the big upload mid-way, the page said so, and it went on from the server's offset.
     assertTrue(result.getInt("cutAtPercent") >= 30 && result.getInt("cutAtPercent") < 100, result.toString());
@@ -250,23 +256,44 @@ class WebPageIT {
   }
 
   @Test
-  void refusedFilesSayWhyAndWithoutTusThePageSendsMultipart() throws Exception {
+  void refusalsCancelFoldersAndTheMultipartFallback() throws Exception {
     assumeTrue(onPayaraMicro(), "one browser test on WildFly is enough: the upload test runs there");
     Path file = source("existing.txt", 10 * 1024, 155);
+    Path folder = Files.createDirectories(work.resolve("folder").resolve("sub")).getParent();
+    Files.writeString(folder.resolve("a.txt"), "a in the folder");
+    Files.writeString(folder.resolve("sub").resolve("b.txt"), "b in its subfolder");
     Api api = new Api(base);
     assertEquals(201, api.put(run + "/existing.txt", "already here".getBytes(StandardCharsets.UTF_8)).status());
 
-    JsonObject result = node("refusals", "--dir", run, "--small", file.toString());
+    JsonObject result = node("controls", "--dir", run, "--small", file.toString(), "--folder", folder.toString());
 
     assertEquals("existing.txt is 10 KiB, larger than the server accepts (4.0 KiB).", result.getString("limitMessage"));
     assertEquals("A file is already stored at this path.", result.getString("conflictMessage"), "the server's problem detail");
     assertEquals("already here", new String(api.exchange(api.file(run + "/existing.txt").GET().build(),
         HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8), "create-only left the file alone");
+
+    assertEquals("cancelled", result.getString("stateAfterCancel"), "no retry brings a cancelled upload back");
+    assertEquals(List.of(204), result.getJsonArray("cancelDeletes").getValuesAs(jakarta.json.JsonNumber.class).stream()
+        .map(jakarta.json.JsonNumber::intValue).toList(), "the page ended the upload on the server");
+    assertEquals(404, api.send(api.file(run + "/cancelled/existing.txt").method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).status());
+
+    assertTrue(result.getBoolean("folderDone"));
+    assertEquals("a in the folder", new String(api.exchange(api.file(run + "/folders/folder/a.txt").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8));
+    assertEquals("b in its subfolder", new String(api.exchange(api.file(run + "/folders/folder/sub/b.txt").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8));
+
     assertTrue(result.getString("fallbackNotice").startsWith("Resumable uploads are not available"), result.getString("fallbackNotice"));
     assertTrue(result.getBoolean("fallbackPauseHidden"), "no pause without tus");
     assertEquals(HexFormat.of().formatHex(sha256(file)),
         api.send(HttpRequest.newBuilder(api.uri("metadata/" + run + "/fallback/existing.txt")).build()).json().getString("sha256"));
     assertAccessible(result);
+  }
+
+  private static String encoded(String path) {
+    return java.util.Arrays.stream(path.split("/"))
+        .map(s -> java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
+        .collect(java.util.stream.Collectors.joining("/"));
   }
 
   /** Every axe scan of the run: no serious or critical violation; and no uncaught script error. */
@@ -292,12 +319,14 @@ class WebPageIT {
         "--shots", shots.toString(), "--work", work.toString()));
     command.addAll(List.of(more));
     Path log = work.resolve(scenario + ".log");
-    Process process = new ProcessBuilder(command).directory(scripts.toFile()).redirectError(log.toFile()).start();
-    String out;
-    try (InputStream in = process.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    Path stdout = work.resolve(scenario + ".json");
+    Process process = new ProcessBuilder(command).directory(scripts.toFile()).redirectError(log.toFile()).redirectOutput(stdout.toFile()).start();
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly); // Chromium
+      process.destroyForcibly();
+      throw new AssertionError("web-page.mjs " + scenario + " did not finish in 10 minutes: " + Files.readString(log));
     }
-    assertTrue(process.waitFor(10, TimeUnit.MINUTES), "web-page.mjs " + scenario + " finished");
+    String out = Files.readString(stdout);
     assertEquals(0, process.exitValue(), "web-page.mjs " + scenario + ": " + out + Files.readString(log));
     String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
     JsonObject result = Json.createReader(new StringReader(last)).readObject();

@@ -35,6 +35,9 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class DirectoryListings {
 
+  /** Rows fetched right after a directory (see {@link Walk#from}). */
+  static final int AFTER_DIRECTORY_BATCH = 16;
+
   /** The one delimiter Depot lists by: its paths are slash-separated. */
   public static final String DELIMITER = "/";
 
@@ -86,6 +89,9 @@ public class DirectoryListings {
 
     Page from(String position) {
       String after = position;
+      // After a directory, the next rows may well be another directory: a small batch then, so that a
+      // listing of many directories reads few rows it does not use (each directory ends a batch).
+      int batch = size + 1;
       while (true) {
         Optional<String> from = Optional.empty();
         if (after.endsWith(DELIMITER)) { // past a whole directory, or nothing is left
@@ -95,8 +101,8 @@ public class DirectoryListings {
           }
         }
         List<StoredFile> rows = from.isPresent()
-            ? storedFiles.pageFrom(prefix, from.get(), size + 1)
-            : storedFiles.page(prefix, after, size + 1);
+            ? storedFiles.pageFrom(prefix, from.get(), batch)
+            : storedFiles.page(prefix, after, batch);
         if (rows.isEmpty()) {
           return done();
         }
@@ -119,11 +125,11 @@ public class DirectoryListings {
             continue;
           }
           String directory = path.substring(0, slash + 1);
-          Optional<Boolean> visible = readable.test(path) ? Optional.of(true) : readableInside(directory, path);
-          if (visible.isEmpty()) { // out of budget inside the directory: go on from there next time
-            return new Page(List.copyOf(directories), List.copyOf(files), Optional.of(Listings.seal(path)));
+          Inside inside = readable.test(path) ? new Inside(true, path) : readableInside(directory, path);
+          if (inside.unknown()) { // out of budget inside the directory: go on from the last row looked at
+            return new Page(List.copyOf(directories), List.copyOf(files), Optional.of(Listings.seal(inside.last())));
           }
-          if (visible.get()) {
+          if (inside.visible()) {
             if (full()) {
               return more();
             }
@@ -133,31 +139,46 @@ public class DirectoryListings {
           after = directory;
           break; // the next query starts past the directory
         }
-        if (!after.endsWith(DELIMITER) && rows.size() <= size) {
+        if (!after.endsWith(DELIMITER) && rows.size() < batch) {
           return done();
         }
+        batch = after.endsWith(DELIMITER) ? Math.min(size + 1, AFTER_DIRECTORY_BATCH) : size + 1;
       }
     }
 
-    /** Whether a row below {@code directory} after {@code first} is readable; empty if the budget ran out. */
-    private Optional<Boolean> readableInside(String directory, String first) {
+    /**
+     * Whether a row below {@code directory} after {@code first} is readable, and the last row looked
+     * at; {@code unknown} if the budget ran out first (the page then ends with a cursor at that row,
+     * so the next request goes on from there instead of scanning the same rows again).
+     */
+    private record Inside(Boolean visibleOrNull, String last) {
+      boolean unknown() {
+        return visibleOrNull == null;
+      }
+
+      boolean visible() {
+        return Boolean.TRUE.equals(visibleOrNull);
+      }
+    }
+
+    private Inside readableInside(String directory, String first) {
       String after = first;
       while (scanned < Listings.MAX_SCANNED) {
         List<StoredFile> rows = storedFiles.page(directory, after, Listings.MAX_LIMIT);
         for (StoredFile row : rows) {
           if (++scanned > Listings.MAX_SCANNED) {
-            return Optional.empty();
-          }
-          if (readable.test(row.getPath())) {
-            return Optional.of(true);
+            return new Inside(null, after);
           }
           after = row.getPath();
+          if (readable.test(after)) {
+            return new Inside(true, after);
+          }
         }
         if (rows.size() < Listings.MAX_LIMIT) {
-          return Optional.of(false);
+          return new Inside(false, after);
         }
       }
-      return Optional.empty();
+      return new Inside(null, after);
     }
 
     private boolean full() {

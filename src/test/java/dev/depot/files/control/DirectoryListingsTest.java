@@ -79,6 +79,38 @@ class DirectoryListingsTest {
   }
 
   @Test
+  void aHugeDirectoryOfUnreadableFilesCostsBoundedWorkAndThePagesMoveOn() {
+    settings.grants = "group:team-a r team-a/";
+    for (int i = 0; i < Listings.MAX_SCANNED * 2 + 5; i++) {
+      store(String.format("a-secret/%06d", i));
+    }
+    store("team-a/q1.pdf");
+    DirectoryListings listings = listing("alice", Set.of("team-a"));
+    List<String> directories = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      DirectoryListings.Page page = listings.list("", 100, cursor);
+      directories.addAll(page.directories());
+      assertTrue(page.files().isEmpty());
+      cursor = page.next().orElse(null);
+      pages++;
+    } while (cursor != null && pages < 10);
+    assertEquals(List.of("team-a/"), directories);
+    assertEquals(3, pages, "each page goes on where the last one stopped looking: two full budgets, then the rest");
+  }
+
+  @Test
+  void manyDirectoriesInARowAreEachOneEntry() {
+    for (int i = 0; i < 500; i++) {
+      store(String.format("d%03d/a", i), String.format("d%03d/b", i));
+    }
+    DirectoryListings.Page page = listing("alice", Set.of("depot-reader")).list("", 1000, null);
+    assertEquals(500, page.directories().size());
+    assertTrue(page.next().isEmpty());
+  }
+
+  @Test
   void aForeignOrOtherPrefixCursorIsRejected() {
     store("a/1", "b/1");
     DirectoryListings listings = listing("alice", Set.of("depot-reader"));
