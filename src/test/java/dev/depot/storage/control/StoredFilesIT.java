@@ -12,6 +12,7 @@ import dev.depot.it.Digests;
 import dev.depot.it.ItDirs;
 import dev.depot.it.Multipart;
 import dev.depot.it.RandomBytes;
+import dev.depot.it.Users;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.net.URL;
@@ -41,6 +42,9 @@ class StoredFilesIT {
   }
 
   @Inject StoredFiles storedFiles;
+
+  @jakarta.annotation.Resource(lookup = "java:comp/DefaultDataSource")
+  javax.sql.DataSource dataSource;
 
   @ArquillianResource URL base;
 
@@ -72,6 +76,38 @@ class StoredFilesIT {
     assertEquals("a.bin", storedFiles.findByPath(prefix + "/multi/a.bin").orElseThrow().getOriginalFilename());
     assertEquals(Digests.sha256(seed), storedFiles.findByPath(prefix + "-seed.bin").orElseThrow().getSha256());
     assertEquals(Digests.sha256(stream), storedFiles.findByPath(prefix + "/s.bin").orElseThrow().getSha256());
+  }
+
+  /**
+   * Issue 16's precondition for a second instance: a row another instance changed (here: plain JDBC
+   * on the same data source, outside JPA, as instance B's replace would) is what the next read sees,
+   * through the repository and over HTTP. A JPA shared cache (EclipseLink's is on by default) would
+   * hand out the copy it read before.
+   */
+  @Test
+  void aRowChangedOutsideThisServersJpaIsWhatTheNextReadSees() throws Exception {
+    Api api = new Api(base);
+    String path = prefix + "/replaced-elsewhere.bin";
+    assertEquals(201, api.put(path, RandomBytes.of(6, 1000)).status());
+    assertEquals(Users.WRITER, storedFiles.findByPath(path).orElseThrow().getModifiedBy()); // read once: cached, if anything caches
+    assertEquals(Users.WRITER, api.send(HttpRequest.newBuilder(api.uri("metadata/" + path)).build()).json().getString("modifiedBy"));
+
+    try (java.sql.Connection db = dataSource.getConnection();
+        java.sql.PreparedStatement update = db.prepareStatement(
+            "UPDATE stored_file SET modified_by = ?, size_bytes = ?, version = version + 1 WHERE path = ?")) {
+      update.setString(1, "instance-b");
+      update.setLong(2, 4242);
+      update.setString(3, path);
+      assertEquals(1, update.executeUpdate());
+    }
+
+    StoredFile row = storedFiles.findByPath(path).orElseThrow();
+    assertEquals("instance-b", row.getModifiedBy());
+    assertEquals(4242, row.getSize());
+    JsonObject metadata = api.send(HttpRequest.newBuilder(api.uri("metadata/" + path)).build()).json();
+    assertEquals("instance-b", metadata.getString("modifiedBy"));
+    assertEquals(4242, metadata.getJsonNumber("size").longValue());
+    assertEquals(204, api.send(api.file(path).DELETE().build()).status()); // a row that no longer fits its file goes
   }
 
   @Test
