@@ -104,9 +104,6 @@ async function shot(page, name, viewport = DESKTOP) {
   if (viewport !== DESKTOP) {
     await page.setViewportSize(DESKTOP);
   }
-  // A full-page screenshot resizes the view and puts it back; a key pressed before the page has drawn
-  // again was seen not to open a file chooser. Two frames settle it.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
 async function signIn(page) {
@@ -319,7 +316,10 @@ async function keyboard(page, base) {
   await page.keyboard.type(opts.password);
   await page.keyboard.press("Enter");
   await page.locator("#app").waitFor({ state: "visible" });
-  await page.waitForFunction((d) => document.getElementById("target-dir").value === d, opts.dir);
+  // Signed in, the page puts focus on the Upload heading once it has loaded; keys pressed before that
+  // would be overtaken by it (seen: Enter then reached the heading, not "Choose files").
+  await page.waitForFunction(() => document.activeElement?.id === "upload-title");
+  result.focusAfterSignIn = "upload-title";
 
   await tabTo(page, () => document.activeElement?.id === "choose-files", "Choose files");
   result.focusOutline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);

@@ -132,7 +132,11 @@ $("sign-in-form").addEventListener("submit", async (e) => {
     $("password").value = "";
     await showApp(await api.whoAmI());
     announce(`Signed in as ${username}.`);
-    $("upload-title").focus?.();
+    // The form is gone, and focus with it: start the keyboard at the Upload heading, unless the user
+    // has already moved on while the page was loading.
+    if (document.activeElement === document.body || document.activeElement === null) {
+      $("upload-title").focus();
+    }
   } catch (error) {
     $("sign-in-error").textContent =
       error instanceof api.ApiError && error.status === 401 ? "The user name or password is not right." : error.message;

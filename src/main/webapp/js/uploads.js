@@ -230,7 +230,6 @@ export class Uploads {
   resume(item) {
     if (item.state === "paused" || item.state === "error") {
       item.network = false;
-      item.samples = [];
       this.setState(item, "waiting", "Waiting");
       this.pump();
       if (!item.ui.pause.hidden) {
@@ -303,6 +302,11 @@ export class Uploads {
     ui.state.textContent = label;
     if (state === "uploading" || state === "retrying" || state === "waiting") {
       ui.error.textContent = "";
+    }
+    if (state !== "uploading") {
+      ui.rate.textContent = ""; // no speed or time left while nothing moves
+      ui.eta.textContent = "";
+      item.samples = [];
     }
     const resumable = this.transport === "tus";
     ui.pause.hidden = !(resumable && (state === "uploading" || state === "retrying"));

@@ -54,6 +54,7 @@ public class ExpirySweeper {
       int expired = uploads.sweepExpired(now, BATCH);
       Duration expireAfter = settings.uploadsExpireAfter();
       int orphans = uploads.sweepOrphans(now.minus(expireAfter));
+      uploads.pruneLive(); // uploads another instance completed or removed
       if (expired + orphans > 0) {
         LOG.info(() -> "Depot removed " + expired + " expired resumable uploads and " + orphans + " upload files without a row");
       }

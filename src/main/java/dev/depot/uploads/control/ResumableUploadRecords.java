@@ -57,6 +57,32 @@ public class ResumableUploadRecords {
     return Optional.of(row);
   }
 
+  /**
+   * Claims the upload for the request holding {@code token} until {@code untilMs}, if nobody holds it
+   * or its holder's lease ran out before {@code nowMs}; also renews the holder's own claim. One
+   * conditional UPDATE, so two instances racing for a claim cannot both win. Native SQL: the claim
+   * columns are not mapped, so no provider's full-row update of the entity ever writes them back.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean claim(String id, String token, long nowMs, long untilMs) {
+    return em.createNativeQuery("UPDATE resumable_upload SET claimed_by = ?1, claimed_until_ms = ?2"
+            + " WHERE id = ?3 AND (claimed_by IS NULL OR claimed_by = ?1 OR claimed_until_ms < ?4)")
+        .setParameter(1, token)
+        .setParameter(2, untilMs)
+        .setParameter(3, id)
+        .setParameter(4, nowMs)
+        .executeUpdate() == 1;
+  }
+
+  /** Gives up the claim of {@code token} (no-op if it lost it, or the row is gone). */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void release(String id, String token) {
+    em.createNativeQuery("UPDATE resumable_upload SET claimed_by = NULL, claimed_until_ms = NULL WHERE id = ?1 AND claimed_by = ?2")
+        .setParameter(1, id)
+        .setParameter(2, token)
+        .executeUpdate();
+  }
+
   /** Deletes the row; false if it was already gone. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean delete(String id) {

@@ -41,8 +41,9 @@ import java.util.logging.Logger;
  * {@link Uploads#publishStaged}, the very path a {@code PUT} takes (atomic rename, path lock,
  * preconditions, quota, the row committed or the publish undone).
  *
- * <p>In memory, per upload and per server: one writer at a time (a second concurrent request is
- * refused with 423, never interleaved), the running SHA-256 at the committed offset (so completion never
+ * <p>One writer at a time per upload, on every instance: a claim in the database ({@link UploadClaim});
+ * a second concurrent request is refused with 423, never interleaved. In memory, per upload and per
+ * server: a flag that refuses a second request here without asking the database, the running SHA-256 at the committed offset (so completion never
  * reads the file again; after a restart it is rebuilt once by reading the received prefix), and the
  * free-space reservation of the bytes still to come.
  */
@@ -144,7 +145,7 @@ public class ResumableUploads {
       throw new DepotException(Problem.UPLOAD_LOCKED, "Another request is writing to this upload; try again when it has ended.");
     }
     SpaceAdmission.Ticket chunkSpace = null;
-    try (UploadSlots.Slot slot = slots.acquire(access.caller())) {
+    try (UploadSlots.Slot slot = slots.acquire(access.caller()); UploadClaim claim = claim(id)) {
       row = owned(id); // as it is now that this request holds the upload
       if (offset != row.getOffset()) {
         throw new DepotException(Problem.UPLOAD_OFFSET_MISMATCH,
@@ -171,7 +172,7 @@ public class ResumableUploads {
         state.digestOffset = offset;
       }
       MessageDigest running = copy(state.digest);
-      InputStream watched = ticket.watch(slowIsABreak(MinimumRate.guard(body, settings.minTransferRate(), settings.minTransferRateWindow())));
+      InputStream watched = ticket.watch(slowIsABreak(MinimumRate.guard(claim.guard(body), settings.minTransferRate(), settings.minTransferRateWindow())));
       long room = (length == null ? max : length) - offset;
       PartialFiles.Appended appended;
       try {
@@ -229,12 +230,18 @@ public class ResumableUploads {
     if (!state.busy.compareAndSet(false, true)) {
       throw new DepotException(Problem.UPLOAD_LOCKED, "Another request is writing to this upload; try again when it has ended.");
     }
-    try {
+    try (UploadClaim claim = claim(id)) {
       remove(row);
     } finally {
       state.busy.set(false);
       live.remove(id, state);
     }
+  }
+
+  /** This request's claim on the upload in the database: 423 while another request, on any instance, holds it. */
+  private UploadClaim claim(String id) {
+    return UploadClaim.take(records, id).orElseThrow(() -> new DepotException(Problem.UPLOAD_LOCKED,
+        "Another request is writing to this upload (perhaps on another instance); try again when it has ended."));
   }
 
   /**
@@ -248,18 +255,46 @@ public class ResumableUploads {
       if (!state.busy.compareAndSet(false, true)) {
         continue; // a live request: never touched
       }
+      Optional<UploadClaim> claim = UploadClaim.take(records, id);
       try {
         Optional<ResumableUpload> row = records.find(id);
-        if (row.isPresent() && row.get().getExpires().isBefore(now)) {
-          remove(row.get());
+        if (claim.isPresent() && row.isPresent() && row.get().getExpires().isBefore(now)) {
+          remove(row.get()); // not while a request on another instance writes to it
           removed++;
         }
       } finally {
+        claim.ifPresent(UploadClaim::close);
         state.busy.set(false);
         live.remove(id, state);
       }
     }
     return removed;
+  }
+
+  /**
+   * Lets go of what this server holds for uploads another instance completed or removed since (above
+   * all their free-space reservation, which would otherwise shrink what this server admits until it
+   * restarts); run by the sweeper. Returns how many it let go.
+   */
+  public int pruneLive() {
+    int pruned = 0;
+    for (Map.Entry<String, Live> entry : live.entrySet()) {
+      Live state = entry.getValue();
+      if (!state.busy.compareAndSet(false, true)) {
+        continue; // a request here is working on it
+      }
+      try {
+        Optional<ResumableUpload> row = records.find(entry.getKey());
+        if (row.isEmpty() || row.get().getState() != State.ACTIVE) {
+          close(state);
+          live.remove(entry.getKey(), state);
+          pruned++;
+        }
+      } finally {
+        state.busy.set(false);
+      }
+    }
+    return pruned;
   }
 
   /**

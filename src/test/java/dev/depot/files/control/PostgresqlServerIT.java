@@ -82,6 +82,7 @@ class PostgresqlServerIT {
       assertTrue(applied.contains("5 V5__audit.sql"), applied.toString());
       assertTrue(applied.contains("6 V6__quota.sql"), applied.toString());
       assertTrue(applied.contains("7 V7__resumable_upload.sql"), applied.toString());
+      assertTrue(applied.contains("8 V8__upload_claim.sql"), applied.toString());
     }
     try (Connection db = postgresql();
         PreparedStatement query = db.prepareStatement("SELECT collation_name FROM information_schema.columns"

@@ -2,6 +2,7 @@ package dev.depot.uploads.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depot.config.DepotSettings;
@@ -51,6 +52,9 @@ class TusIT {
 
   @ArquillianResource URL base;
   @Inject ExpirySweeper sweeper;
+
+  @jakarta.annotation.Resource(lookup = "java:comp/DefaultDataSource")
+  javax.sql.DataSource dataSource;
   @Inject Stores stores;
   @Inject DepotSettings settings;
 
@@ -265,6 +269,51 @@ class TusIT {
     assertEquals(204, patch(upload, (int) offset, data, (int) offset, data.length).statusCode());
     HttpResponse<byte[]> stored = api().exchange(api().file("lock-" + run + ".bin").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(sha256(data), sha256(stored.body()));
+  }
+
+  /**
+   * Issue 16: a claim another instance holds in the database (written here with plain JDBC, as that
+   * instance's request would) makes this server answer 423 until its lease runs out; then a PATCH
+   * takes the upload over, and gives the claim up when it ends. On H2 (Payara Micro) and with
+   * Hibernate (WildFly): the claim is native SQL.
+   */
+  @Test
+  void anUploadClaimedByAnotherInstanceIsLockedUntilItsLeaseRunsOut() throws Exception {
+    byte[] data = RandomBytes.of(9, 1000);
+    URI upload = create(data.length, "filename " + b64("claimed.bin") + ",dir " + b64("tus/" + run));
+    String id = upload.getPath().substring(upload.getPath().lastIndexOf('/') + 1);
+    claim(id, "request-on-instance-b", System.currentTimeMillis() + 60_000);
+
+    HttpResponse<String> locked = patch(upload, 0, data, 0, 400);
+    assertEquals(423, locked.statusCode(), locked.body());
+    assertTrue(locked.body().contains("UPLOAD_LOCKED"), locked.body());
+    assertEquals(423, send(request(upload).DELETE().build()).statusCode());
+
+    claim(id, "request-on-instance-b", System.currentTimeMillis() - 1); // that instance died: its lease ran out
+    assertEquals(204, patch(upload, 0, data, 0, 400).statusCode());
+    try (java.sql.Connection db = dataSource.getConnection();
+        java.sql.PreparedStatement query = db.prepareStatement("SELECT claimed_by, claimed_until_ms FROM resumable_upload WHERE id = ?")) {
+      query.setString(1, id);
+      try (java.sql.ResultSet row = query.executeQuery()) {
+        assertTrue(row.next());
+        assertNull(row.getString(1), "the claim was given up");
+        assertNull(row.getObject(2));
+      }
+    }
+    assertEquals(204, patch(upload, 400, data, 400, data.length).statusCode());
+    assertEquals(sha256(data), sha256(api().exchange(api().file("tus/" + run + "/claimed.bin").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray()).body()));
+  }
+
+  private void claim(String id, String token, long untilMs) throws java.sql.SQLException {
+    try (java.sql.Connection db = dataSource.getConnection();
+        java.sql.PreparedStatement update = db.prepareStatement(
+            "UPDATE resumable_upload SET claimed_by = ?, claimed_until_ms = ? WHERE id = ?")) {
+      update.setString(1, token);
+      update.setLong(2, untilMs);
+      update.setString(3, id);
+      assertEquals(1, update.executeUpdate());
+    }
   }
 
   @Test

@@ -18,6 +18,29 @@ import java.util.function.Consumer;
 class InMemoryResumableUploadRecords extends ResumableUploadRecords {
 
   final Map<String, ResumableUpload> rows = new ConcurrentHashMap<>();
+  /** Claims by upload id: {token, until (epoch ms)}, as the two unmapped columns hold them. */
+  final Map<String, Object[]> claims = new ConcurrentHashMap<>();
+
+  @Override
+  public synchronized boolean claim(String id, String token, long nowMs, long untilMs) {
+    if (!rows.containsKey(id)) {
+      return false;
+    }
+    Object[] held = claims.get(id);
+    if (held != null && !held[0].equals(token) && (long) held[1] >= nowMs) {
+      return false;
+    }
+    claims.put(id, new Object[] {token, untilMs});
+    return true;
+  }
+
+  @Override
+  public synchronized void release(String id, String token) {
+    Object[] held = claims.get(id);
+    if (held != null && held[0].equals(token)) {
+      claims.remove(id);
+    }
+  }
 
   @Override
   public void insert(ResumableUpload upload) {

@@ -104,6 +104,44 @@ class ResumableUploadsTest {
     assertEquals(List.of(), partials().ids(), "the upload's own file is gone");
   }
 
+  /**
+   * Issue 16: another instance's request holds the upload (its claim in the database): this instance
+   * neither writes, nor terminates, nor sweeps it, until that claim's lease has run out (the instance
+   * died); then the next request takes it over and gives its own claim up when done.
+   */
+  @Test
+  void anUploadClaimedByAnotherInstanceIsLockedUntilItsLeaseRunsOut() {
+    byte[] data = bytes(10, 9);
+    ResumableUpload upload = cut.create(creation(10L, "filename", "claimed.bin"));
+    long future = System.currentTimeMillis() + 60_000;
+    records.claims.put(upload.getId(), new Object[] {"request-on-instance-b", future});
+
+    assertProblem(Problem.UPLOAD_LOCKED, () -> cut.append(upload.getId(), 0, null, slice(data, 0, 4), null));
+    assertProblem(Problem.UPLOAD_LOCKED, () -> cut.terminate(upload.getId()));
+    records.expire(upload.getId(), Instant.now().minusSeconds(1));
+    assertEquals(0, cut.sweepExpired(Instant.now(), 10), "not swept while another instance writes to it");
+    assertEquals(0, records.find(upload.getId()).orElseThrow().getOffset());
+    records.expire(upload.getId(), Instant.now().plusSeconds(3600)); // that instance's PATCH moved the expiry on
+
+    records.claims.put(upload.getId(), new Object[] {"request-on-instance-b", System.currentTimeMillis() - 1}); // its lease ran out
+    assertEquals(4, cut.append(upload.getId(), 0, null, slice(data, 0, 4), null).upload().getOffset());
+    assertFalse(records.claims.containsKey(upload.getId()), "the claim is given up when the request ends");
+  }
+
+  @Test
+  void theReservationOfAnUploadAnotherInstanceRemovedIsLetGoByTheSweep() {
+    ResumableUpload upload = cut.create(creation(5_000L, "filename", "elsewhere.bin"));
+    ResumableUpload other = cut.create(creation(7_000L, "filename", "here.bin"));
+    assertEquals(12_000, cut.space.reserved());
+
+    records.rows.remove(upload.getId()); // another instance completed or terminated it
+
+    assertEquals(1, cut.pruneLive());
+    assertEquals(7_000, cut.space.reserved(), "only the upload still active here keeps its reservation");
+    assertEquals(0, cut.pruneLive());
+    assertEquals(7_000, cut.append(other.getId(), 0, null, slice(bytes(7_000, 10), 0, 7_000), null).upload().getOffset());
+  }
+
   @Test
   void aWrongOffsetIsAConflictAndChangesNothing() {
     ResumableUpload upload = cut.create(creation(10L, "filename", "f.bin"));
