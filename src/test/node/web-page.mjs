@@ -6,7 +6,7 @@
 // Scenarios: upload (three files, one cut off mid-way by a network drop), browse (a directory of
 // many files: pages, download, delete), keyboard (the same by keyboard alone, with axe scans),
 // controls (client-side size limit, a create-only conflict, cancel while the network fails, a folder,
-// the multipart fallback).
+// the multipart fallback, a session that ends while the page is open).
 // Prints one JSON line with what it saw; the Java test (WebPageIT) judges it against the server.
 import { chromium } from "playwright-core";
 import { readFileSync, mkdirSync } from "node:fs";
@@ -433,6 +433,24 @@ async function controls(page, base) {
   await page.locator("#file-input").setInputFiles([small]);
   await waitForState(page, `${opts.dir}/fallback/${name}`, ["done"], 60_000);
   result.fallbackPauseHidden = await item(page, `${opts.dir}/fallback/${name}`).getByRole("button", { name: `Pause` }).isHidden();
+
+  // 6. The session ends while the page is open (its cookie gone, as after an idle timeout or a
+  //    restart): the next request brings the sign-in form back over the page, and signing in again
+  //    lets the page go on.
+  await page.unrouteAll();
+  await context.clearCookies();
+  await page.getByRole("button", { name: "Refresh" }).click();
+  await page.locator("#sign-in").waitFor({ state: "visible" });
+  result.sessionEndedMessage = (await page.locator("#sign-in-error").textContent()).trim();
+  await shot(page, "session-ended");
+  await page.locator("#username").fill(opts.user);
+  await page.locator("#password").fill(opts.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#sign-in").waitFor({ state: "hidden" });
+  await page.getByRole("button", { name: "Refresh" }).click();
+  // the directory browsed all along: the file the test stored there before, and the page's subdirectories
+  await page.waitForFunction((p) => [...document.querySelectorAll("#entries tr")].some((r) => r.dataset.path === p), `${opts.dir}/${name}`);
+  result.listedAfterSigningInAgain = true;
 }
 
 const target = new URL(opts.url);

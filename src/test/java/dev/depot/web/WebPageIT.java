@@ -62,7 +62,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>Pause holds a running upload and Resume goes on; Cancel while every PATCH fails leaves it
  *       cancelled and ended on the server; a folder keeps its inner paths; a file over the server's
  *       limit is refused by the page itself; a create-only conflict shows the server's problem detail;
- *       without tus the page falls back to multipart. A name with {@code #}, {@code %}, a space and
+ *       without tus the page falls back to multipart; a session that ends while the page is open
+ *       brings the sign-in form back, and the page goes on after signing in. A name with {@code #}, {@code %}, a space and
  *       a non-ASCII letter goes through upload, listing, details and download links.
  *   <li>axe-core on every state: no serious or critical violation. Screenshots of each state, desktop
  *       and phone, under target/web-page-screenshots/.
@@ -287,6 +288,9 @@ class WebPageIT {
     assertTrue(result.getBoolean("fallbackPauseHidden"), "no pause without tus");
     assertEquals(HexFormat.of().formatHex(sha256(file)),
         api.send(HttpRequest.newBuilder(api.uri("metadata/" + run + "/fallback/existing.txt")).build()).json().getString("sha256"));
+
+    assertEquals("Your session has ended. Sign in again to go on.", result.getString("sessionEndedMessage"));
+    assertTrue(result.getBoolean("listedAfterSigningInAgain"));
     assertAccessible(result);
   }
 

@@ -25,11 +25,15 @@ final class UploadClaim implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(UploadClaim.class.getName());
 
-  /** How long a claim lasts unless renewed: far above a renewal's interval, far below an upload's expiry. */
-  static final Duration LEASE = Duration.ofMinutes(2);
+  /**
+   * How long a claim lasts unless renewed: three renewals, and short, because a claim left by a crash
+   * (of the only instance, too) keeps the upload locked (423, which tus clients retry) that long after
+   * it.
+   */
+  static final Duration LEASE = Duration.ofSeconds(30);
 
   /** How often a writer renews while it reads. */
-  static final Duration RENEW_EVERY = Duration.ofSeconds(20);
+  static final Duration RENEW_EVERY = Duration.ofSeconds(10);
 
   private final ResumableUploadRecords records;
   private final String id;
